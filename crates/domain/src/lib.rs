@@ -1,0 +1,12 @@
+//! Pure domain of tdkt: types that parse instead of validate, the access policy, the audit
+//! chain's hashing and Vietnamese text folding. No IO and no async here, so most tests live here.
+
+pub mod access;
+pub mod audit;
+pub mod dates;
+pub mod error;
+pub mod person;
+pub mod text;
+pub mod unit;
+
+pub use error::Invalid;

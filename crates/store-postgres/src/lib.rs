@@ -1,0 +1,84 @@
+//! PostgreSQL backend. Writes take the audit head row `FOR UPDATE` first, so write
+//! transactions are serial like on SQLite and the audit chain has no forks.
+
+pub mod testing;
+
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use tdkt_store::StoreResult;
+
+pub type Db = sqlx::Postgres;
+pub type Backend = PgStore;
+
+#[path = "../../store/sql/mod.rs"]
+mod sql;
+
+const MIGRATIONS: &[sql::migrate::Migration] = &[sql::migrate::Migration {
+    version: 1,
+    name: "base",
+    sql: include_str!("../migrations/0001_base.sql"),
+}];
+
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    pub async fn connect(url: &str, max_connections: u32) -> StoreResult<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(30))
+            .connect(url)
+            .await
+            .map_err(sql::db_err)?;
+        Ok(Self { pool })
+    }
+
+    pub async fn migrate(&self) -> StoreResult<usize> {
+        sql::migrate::run(&self.pool, MIGRATIONS).await
+    }
+
+    /// The pool, for tests that tamper with rows by raw SQL.
+    pub fn raw_pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+mod dialect {
+    use sqlx::{Pool, QueryBuilder, Transaction};
+
+    use super::{Backend, Db};
+
+    pub const NAME: &str = "postgres";
+
+    pub async fn begin_write(b: &Backend) -> Result<Transaction<'static, Db>, sqlx::Error> {
+        let mut tx = b.pool.begin().await?;
+        sqlx::query("SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE")
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+
+    /// Migrations of concurrent starts wait for each other on an advisory lock.
+    pub async fn begin_migration(pool: &Pool<Db>) -> Result<Transaction<'static, Db>, sqlx::Error> {
+        let mut tx = pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock(7242025)").execute(&mut *tx).await?;
+        Ok(tx)
+    }
+
+    pub fn reader(b: &Backend) -> &Pool<Db> {
+        &b.pool
+    }
+
+    /// The trigram GIN index on the folded key serves `LIKE '%word%'`.
+    pub fn push_name_match(q: &mut QueryBuilder<Db>, words: &[&str]) {
+        for w in words {
+            q.push(" AND p.search_key LIKE ").push_bind(format!("%{w}%"));
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! SQLite backend: WAL, one writer connection plus a pool of read-only readers, `BEGIN
+//! IMMEDIATE` for every write (deferred transactions that upgrade to writes fail with
+//! "database is locked" under concurrency), foreign keys on, `synchronous` FULL by default.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use tdkt_store::{StoreError, StoreResult};
+
+pub type Db = sqlx::Sqlite;
+pub type Backend = SqliteStore;
+
+#[path = "../../store/sql/mod.rs"]
+mod sql;
+
+const MIGRATIONS: &[sql::migrate::Migration] = &[sql::migrate::Migration {
+    version: 1,
+    name: "base",
+    sql: include_str!("../migrations/0001_base.sql"),
+}];
+
+#[derive(Debug, Clone)]
+pub struct SqliteOptions {
+    /// `full` (default), `normal` or `off`.
+    pub synchronous: String,
+    pub readers: u32,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        Self {
+            synchronous: "full".into(),
+            readers: 8,
+        }
+    }
+}
+
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database at `url_or_path` (`sqlite://file.db` or a path).
+    pub async fn open(url_or_path: &str, opts: &SqliteOptions) -> StoreResult<Self> {
+        let base = if url_or_path.starts_with("sqlite:") {
+            SqliteConnectOptions::from_str(url_or_path).map_err(|e| StoreError::Db(e.to_string()))?
+        } else {
+            SqliteConnectOptions::new().filename(url_or_path)
+        };
+        let sync = match opts.synchronous.as_str() {
+            "full" => SqliteSynchronous::Full,
+            "normal" => SqliteSynchronous::Normal,
+            "off" => SqliteSynchronous::Off,
+            other => {
+                return Err(StoreError::Invalid(tdkt_domain::Invalid::new(
+                    "sqlite_synchronous",
+                    format!("giá trị «{other}» không hợp lệ; dùng full, normal hoặc off"),
+                )));
+            }
+        };
+        let common = base
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(sync)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(60))
+            .connect_with(common.clone().create_if_missing(true))
+            .await
+            .map_err(sql::db_err)?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(opts.readers.max(1))
+            .connect_lazy_with(common.read_only(true));
+        Ok(Self { writer, reader })
+    }
+
+    pub async fn migrate(&self) -> StoreResult<usize> {
+        sql::migrate::run(&self.writer, MIGRATIONS).await
+    }
+
+    /// The writer pool, for tests that tamper with rows by raw SQL.
+    pub fn raw_pool(&self) -> &SqlitePool {
+        &self.writer
+    }
+
+    pub async fn close(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+}
+
+mod dialect {
+    use sqlx::{Pool, QueryBuilder, Transaction};
+
+    use super::{Backend, Db};
+
+    pub const NAME: &str = "sqlite";
+
+    pub async fn begin_write(b: &Backend) -> Result<Transaction<'static, Db>, sqlx::Error> {
+        b.writer.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    pub async fn begin_migration(pool: &Pool<Db>) -> Result<Transaction<'static, Db>, sqlx::Error> {
+        pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    pub fn reader(b: &Backend) -> &Pool<Db> {
+        &b.reader
+    }
+
+    /// Words of three letters or more go through the FTS5 trigram index; shorter ones (which
+    /// trigrams cannot match) fall back to LIKE on the folded key.
+    pub fn push_name_match(q: &mut QueryBuilder<Db>, words: &[&str]) {
+        let long: Vec<String> = words
+            .iter()
+            .filter(|w| w.chars().count() >= 3)
+            .map(|w| format!("\"{w}\""))
+            .collect();
+        if !long.is_empty() {
+            q.push(" AND p.id IN (SELECT rowid FROM people_fts WHERE people_fts MATCH ")
+                .push_bind(long.join(" AND "))
+                .push(")");
+        }
+        for w in words.iter().filter(|w| w.chars().count() < 3) {
+            q.push(" AND p.search_key LIKE ").push_bind(format!("%{w}%"));
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! The SQL implementation of `Store`, written once and compiled into each backend crate with
+//! `#[path]` (the including crate defines `Db`, `Backend` and `dialect`). Both backends speak
+//! the same SQL here: `$n` placeholders, `RETURNING`, `ON CONFLICT`, recursive CTEs. What
+//! differs (write locking, name search, pool setup) lives in each crate's `dialect`.
+//! This avoids both `sqlx::Any` (no macros, missing types) and a second copy of every query.
+
+mod accounts;
+pub mod migrate;
+mod audit;
+mod people;
+mod units;
+
+use async_trait::async_trait;
+use sqlx::Row;
+use tdkt_domain::access::Grant;
+use tdkt_domain::audit::AuditEntry;
+use tdkt_store::*;
+use time::OffsetDateTime;
+
+use super::{Backend, Db, dialect};
+
+pub(crate) type Tx = sqlx::Transaction<'static, Db>;
+pub(crate) type DbRow = <Db as sqlx::Database>::Row;
+
+/// Maps database errors to store errors; unique violations become a Vietnamese conflict
+/// message naming the field.
+pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::RowNotFound => StoreError::NotFound("bản ghi"),
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            let m = format!("{} {}", d.message(), d.constraint().unwrap_or_default());
+            let what = if m.contains("code") {
+                "Mã đơn vị đã tồn tại"
+            } else if m.contains("cccd") {
+                "Số CCCD đã có trong hồ sơ của người khác"
+            } else if m.contains("username") {
+                "Tên đăng nhập đã tồn tại"
+            } else {
+                "Bản ghi trùng với bản ghi đã có"
+            };
+            StoreError::Conflict(what.to_string())
+        }
+        sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+            StoreError::Conflict("Tham chiếu tới bản ghi không tồn tại".to_string())
+        }
+        _ => StoreError::Db(e.to_string()),
+    }
+}
+
+pub(crate) fn get<'r, T>(row: &'r DbRow, col: &str) -> StoreResult<T>
+where
+    T: sqlx::Decode<'r, Db> + sqlx::Type<Db>,
+{
+    row.try_get(col).map_err(db_err)
+}
+
+/// Parses a code column back into its enum; a bad value means the database was edited by hand.
+pub(crate) fn code<T>(
+    row: &DbRow,
+    col: &str,
+    parse: fn(&str, &str) -> Result<T, tdkt_domain::Invalid>,
+) -> StoreResult<T> {
+    let s: String = get(row, col)?;
+    parse(col, &s).map_err(|e| StoreError::Db(format!("giá trị lạ trong cột {col}: {e}")))
+}
+
+pub(crate) fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+pub(crate) async fn begin(b: &Backend) -> StoreResult<Tx> {
+    dialect::begin_write(b).await.map_err(db_err)
+}
+
+pub(crate) async fn commit(tx: Tx) -> StoreResult<()> {
+    tx.commit().await.map_err(db_err)
+}
+
+#[async_trait]
+impl Store for Backend {
+    fn backend(&self) -> &'static str {
+        dialect::NAME
+    }
+
+    async fn create_unit(&self, actor: &Actor, new: NewUnit) -> StoreResult<UnitRow> {
+        units::create(self, actor, new).await
+    }
+    async fn update_unit(&self, actor: &Actor, id: i64, changes: UnitChanges) -> StoreResult<UnitRow> {
+        units::update(self, actor, id, changes).await
+    }
+    async fn unit(&self, id: i64) -> StoreResult<UnitRow> {
+        units::by_id(dialect::reader(self), id).await
+    }
+    async fn unit_by_code(&self, code: &str) -> StoreResult<UnitRow> {
+        units::by_code(dialect::reader(self), code).await
+    }
+    async fn unit_ancestors(&self, id: i64) -> StoreResult<Vec<UnitRef>> {
+        units::ancestors(dialect::reader(self), id).await
+    }
+    async fn list_units(&self, filter: &UnitFilter) -> StoreResult<Page<UnitRow>> {
+        units::list(dialect::reader(self), filter).await
+    }
+    async fn unit_history(&self, id: i64) -> StoreResult<Vec<UnitVersionRow>> {
+        units::history(dialect::reader(self), id).await
+    }
+    async fn create_lineage_event(&self, actor: &Actor, new: NewLineageEvent) -> StoreResult<LineageEventRow> {
+        units::create_lineage(self, actor, new).await
+    }
+    async fn unit_lineage(&self, unit_id: i64) -> StoreResult<Vec<LineageEventRow>> {
+        units::lineage(dialect::reader(self), unit_id).await
+    }
+
+    async fn create_person(&self, actor: &Actor, new: NewPerson) -> StoreResult<PersonRow> {
+        people::create(self, actor, new).await
+    }
+    async fn update_person(&self, actor: &Actor, id: i64, changes: PersonChanges) -> StoreResult<PersonRow> {
+        people::update(self, actor, id, changes).await
+    }
+    async fn person(&self, id: i64) -> StoreResult<PersonRow> {
+        people::by_id(dialect::reader(self), id).await
+    }
+    async fn search_people(&self, filter: &PersonFilter) -> StoreResult<Page<PersonRow>> {
+        people::search(dialect::reader(self), filter).await
+    }
+    async fn person_positions(&self, person_id: i64) -> StoreResult<Vec<PositionRow>> {
+        people::positions(dialect::reader(self), person_id).await
+    }
+    async fn put_ratings(&self, actor: &Actor, person_id: i64, ratings: &[RatingRow]) -> StoreResult<Vec<RatingRow>> {
+        people::put_ratings(self, actor, person_id, ratings).await
+    }
+    async fn person_ratings(&self, person_id: i64) -> StoreResult<Vec<RatingRow>> {
+        people::ratings(dialect::reader(self), person_id).await
+    }
+
+    async fn create_user(&self, actor: &Actor, new: NewUser) -> StoreResult<UserRow> {
+        accounts::create_user(self, actor, new).await
+    }
+    async fn user(&self, id: i64) -> StoreResult<UserRow> {
+        accounts::user(dialect::reader(self), id).await
+    }
+    async fn user_by_username(&self, username: &str) -> StoreResult<Option<UserRow>> {
+        accounts::user_by_username(dialect::reader(self), username).await
+    }
+    async fn list_users(&self) -> StoreResult<Vec<UserRow>> {
+        accounts::list_users(dialect::reader(self)).await
+    }
+    async fn user_grants(&self, user_id: i64) -> StoreResult<Vec<Grant>> {
+        accounts::grants(dialect::reader(self), user_id).await
+    }
+    async fn set_password(&self, actor: &Actor, user_id: i64, password_hash: &str) -> StoreResult<()> {
+        accounts::set_password(self, actor, user_id, password_hash).await
+    }
+    async fn record_login_failure(&self, user_id: i64, lock_until: Option<OffsetDateTime>) -> StoreResult<()> {
+        accounts::login_failure(self, user_id, lock_until).await
+    }
+    async fn open_session(&self, user_id: i64, new: NewSession) -> StoreResult<()> {
+        accounts::open_session(self, user_id, new).await
+    }
+    async fn session(&self, token_hash: &str, now: OffsetDateTime) -> StoreResult<Option<SessionRow>> {
+        accounts::session(dialect::reader(self), token_hash, now).await
+    }
+    async fn close_session(&self, actor: &Actor, token_hash: &str) -> StoreResult<()> {
+        accounts::close_session(self, actor, token_hash).await
+    }
+    async fn create_api_token(&self, actor: &Actor, user_id: i64, name: &str, token_hash: &str) -> StoreResult<ApiTokenRow> {
+        accounts::create_token(self, actor, user_id, name, token_hash).await
+    }
+    async fn api_token_user(&self, token_hash: &str) -> StoreResult<Option<i64>> {
+        accounts::token_user(self, token_hash).await
+    }
+    async fn list_api_tokens(&self, user_id: i64) -> StoreResult<Vec<ApiTokenRow>> {
+        accounts::list_tokens(dialect::reader(self), user_id).await
+    }
+    async fn revoke_api_token(&self, actor: &Actor, user_id: i64, token_id: i64) -> StoreResult<()> {
+        accounts::revoke_token(self, actor, user_id, token_id).await
+    }
+
+    async fn audit_entries(&self, after: i64, limit: i64) -> StoreResult<Vec<AuditEntry>> {
+        audit::entries(dialect::reader(self), after, limit).await
+    }
+    async fn audit_head(&self) -> StoreResult<(i64, String)> {
+        audit::head(dialect::reader(self)).await
+    }
+}

@@ -1,0 +1,470 @@
+//! Scenarios every backend must pass, run by each backend's tests through
+//! `conformance_tests!`. They use only the `Store` trait.
+
+use std::sync::Arc;
+
+use tdkt_domain::access::{Grant, Role};
+use tdkt_domain::audit::ChainVerifier;
+use tdkt_domain::person::{Birth, Gender, TaskRating};
+use tdkt_domain::unit::{LineageKind, UnitKind};
+use time::macros::date;
+use time::{Duration, OffsetDateTime};
+
+use crate::*;
+
+/// Generates one `#[tokio::test]` per scenario. `$make` is an async expression giving
+/// `(Arc<dyn Store>, guard)`; the guard lives as long as the test (e.g. a temp database).
+#[macro_export]
+macro_rules! conformance_tests {
+    ($make:expr) => {
+        $crate::conformance_tests!(@each $make;
+            units_tree_and_moves, lineage_merge, people_search_folds_diacritics,
+            people_scope_and_paging, positions_and_ratings, conflicts_are_clear,
+            failed_write_leaves_nothing, accounts_sessions_tokens, audit_chain_covers_every_write,
+            concurrent_writes_all_succeed);
+    };
+    (@each $make:expr; $($name:ident),*) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $name() {
+                let (store, _guard) = $make.await;
+                $crate::conformance::$name(store).await;
+            }
+        )*
+    };
+}
+
+fn sys() -> Actor {
+    Actor::system("test")
+}
+
+pub fn new_unit(code: &str, name: &str, kind: UnitKind, parent: Option<i64>) -> NewUnit {
+    NewUnit {
+        code: code.into(),
+        kind,
+        name: name.into(),
+        short_name: None,
+        parent_id: parent,
+        valid_from: None,
+        valid_to: None,
+        note: None,
+        illustrative: false,
+    }
+}
+
+pub fn new_person(name: &str, unit: i64) -> NewPerson {
+    NewPerson {
+        full_name: name.into(),
+        gender: Gender::Male,
+        birth: Some(Birth::Year(1980)),
+        cccd: None,
+        unit_id: unit,
+        position: Some("Chuyên viên".into()),
+        position_since: date!(2020 - 01 - 01),
+        illustrative: false,
+    }
+}
+
+async fn unit(s: &dyn Store, code: &str, parent: Option<i64>) -> UnitRow {
+    s.create_unit(&sys(), new_unit(code, &format!("Đơn vị {code}"), UnitKind::Other, parent))
+        .await
+        .expect("create unit")
+}
+
+async fn verify_chain(s: &dyn Store) -> i64 {
+    let mut v = ChainVerifier::default();
+    let mut after = 0;
+    loop {
+        let page = s.audit_entries(after, 100).await.unwrap();
+        if page.is_empty() {
+            break;
+        }
+        for e in &page {
+            v.push(e).unwrap_or_else(|b| panic!("chain broken: {b}"));
+        }
+        after = page.last().unwrap().seq;
+    }
+    let (seq, hash) = s.audit_head().await.unwrap();
+    v.finish(seq, &hash).unwrap()
+}
+
+pub async fn units_tree_and_moves(s: Arc<dyn Store>) {
+    let s = &*s;
+    let root = unit(s, "vn", None).await;
+    let a = unit(s, "a", Some(root.id)).await;
+    let a1 = unit(s, "a1", Some(a.id)).await;
+    let a11 = unit(s, "a11", Some(a1.id)).await;
+    let b = unit(s, "b", Some(root.id)).await;
+
+    let anc: Vec<String> = s.unit_ancestors(a11.id).await.unwrap().into_iter().map(|u| u.code).collect();
+    assert_eq!(anc, ["a1", "a", "vn"]);
+    assert_eq!(s.unit(a.id).await.unwrap().child_count, 1);
+    assert_eq!(s.unit_by_code("a1").await.unwrap().id, a1.id);
+
+    let kids = s
+        .list_units(&UnitFilter { parent: Some(Some(root.id)), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(kids.total, 2);
+    let roots = s.list_units(&UnitFilter { parent: Some(None), ..Default::default() }).await.unwrap();
+    assert_eq!(roots.items.iter().map(|u| u.id).collect::<Vec<_>>(), [root.id]);
+
+    // Move a1 (with its child) under b: the whole subtree follows, the old parent is history.
+    let moved = s
+        .update_unit(
+            &sys(),
+            a1.id,
+            UnitChanges {
+                kind: a1.kind,
+                name: a1.name.clone(),
+                short_name: None,
+                parent_id: Some(b.id),
+                valid_to: None,
+                note: None,
+                effective: date!(2025 - 07 - 01),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(moved.parent_id, Some(b.id));
+    let anc: Vec<String> = s.unit_ancestors(a11.id).await.unwrap().into_iter().map(|u| u.code).collect();
+    assert_eq!(anc, ["a1", "b", "vn"]);
+    let hist = s.unit_history(a1.id).await.unwrap();
+    assert_eq!(hist.len(), 1);
+    assert_eq!(hist[0].parent_id, Some(a.id));
+    assert_eq!(hist[0].valid_to, date!(2025 - 06 - 30));
+
+    // A unit cannot go under its own descendant.
+    let err = s
+        .update_unit(
+            &sys(),
+            b.id,
+            UnitChanges {
+                kind: b.kind,
+                name: b.name.clone(),
+                short_name: None,
+                parent_id: Some(a11.id),
+                valid_to: None,
+                note: None,
+                effective: date!(2025 - 08 - 01),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(ref i) if i.field == "don_vi_cap_tren"), "{err:?}");
+
+    // Folded substring search on names and codes: "Đơn vị" is found as "don vi".
+    let codes = |q: &'static str| async move {
+        s.list_units(&UnitFilter { q: Some(q.into()), ..Default::default() })
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|u| u.code)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(codes("DON VI A1").await, ["a1", "a11"]);
+    assert_eq!(codes("Đơn vị a11").await, ["a11"]);
+    assert!(codes("đơn vị z").await.is_empty());
+}
+
+pub async fn lineage_merge(s: Arc<dyn Store>) {
+    let s = &*s;
+    let root = unit(s, "vn", None).await;
+    let gl = unit(s, "gia_lai_cu", Some(root.id)).await;
+    let bd = unit(s, "binh_dinh", Some(root.id)).await;
+    let mut new = new_unit("gia_lai", "Gia Lai", UnitKind::Province, Some(root.id));
+    new.valid_from = Some(date!(2025 - 07 - 01));
+    let merged = s.create_unit(&sys(), new).await.unwrap();
+
+    let err = s
+        .create_lineage_event(
+            &sys(),
+            NewLineageEvent {
+                kind: LineageKind::Merge,
+                date: date!(2025 - 07 - 01),
+                from: vec![gl.id],
+                to: vec![merged.id],
+                legal_basis: None,
+                note: None,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)));
+
+    let ev = s
+        .create_lineage_event(
+            &sys(),
+            NewLineageEvent {
+                kind: LineageKind::Merge,
+                date: date!(2025 - 07 - 01),
+                from: vec![gl.id, bd.id],
+                to: vec![merged.id],
+                legal_basis: Some("Nghị quyết 202/2025/QH15".into()),
+                note: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(ev.from.len(), 2);
+    assert_eq!(ev.to[0].id, merged.id);
+
+    let old = s.unit(bd.id).await.unwrap();
+    assert_eq!(old.valid_to, Some(date!(2025 - 06 - 30)));
+    assert!(old.active_on(date!(2025 - 06 - 30)));
+    assert!(!old.active_on(date!(2025 - 07 - 01)));
+    // The old unit keeps its name: history stays true.
+    assert_eq!(old.name, bd.name);
+
+    for id in [gl.id, bd.id, merged.id] {
+        let l = s.unit_lineage(id).await.unwrap();
+        assert_eq!(l.len(), 1);
+        assert_eq!(l[0].id, ev.id);
+        assert_eq!(l[0].legal_basis.as_deref(), Some("Nghị quyết 202/2025/QH15"));
+    }
+    let active = s
+        .list_units(&UnitFilter { active_on: Some(date!(2025 - 08 - 01)), parent: Some(Some(root.id)), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(active.items.iter().map(|u| u.id).collect::<Vec<_>>(), [merged.id]);
+}
+
+pub async fn people_search_folds_diacritics(s: Arc<dyn Store>) {
+    let s = &*s;
+    let root = unit(s, "vn", None).await;
+    let names = ["Nguyễn Văn Đức", "Nguyễn Văn Dục", "Trần Văn Đức", "Lê Thị Hoa", "Nguyễn Thị Đức Hạnh", "Lê Văn Dũng"];
+    for n in names {
+        s.create_person(&sys(), new_person(n, root.id)).await.unwrap();
+    }
+    let find = |q: &'static str| async move {
+        let mut v: Vec<String> = s
+            .search_people(&PersonFilter { q: Some(q.into()), ..Default::default() })
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|p| p.full_name)
+            .collect();
+        v.sort();
+        v
+    };
+    let plain = find("nguyen van duc").await;
+    assert_eq!(plain, ["Nguyễn Văn Dục", "Nguyễn Văn Đức"]);
+    assert_eq!(find("Nguyễn Văn Đức").await, plain);
+    assert_eq!(find("NGUYEN   VAN   DUC").await, plain);
+    assert_eq!(find("đức").await.len(), 4);
+    // Words of under three letters still match.
+    assert_eq!(find("le").await, ["Lê Thị Hoa", "Lê Văn Dũng"]);
+    assert_eq!(find("le dung").await, ["Lê Văn Dũng"]);
+    assert!(find("khong co ai").await.is_empty());
+}
+
+pub async fn people_scope_and_paging(s: Arc<dyn Store>) {
+    let s = &*s;
+    let root = unit(s, "vn", None).await;
+    let a = unit(s, "a", Some(root.id)).await;
+    let a1 = unit(s, "a1", Some(a.id)).await;
+    let b = unit(s, "b", Some(root.id)).await;
+    for i in 0..7 {
+        s.create_person(&sys(), new_person(&format!("Người Số {}", ["Một", "Hai", "Ba", "Bốn", "Năm", "Sáu", "Bảy"][i]), if i < 3 { a.id } else if i < 5 { a1.id } else { b.id }))
+            .await
+            .unwrap();
+    }
+    let count = |f: PersonFilter| async move { s.search_people(&f).await.unwrap().total };
+    assert_eq!(count(PersonFilter::default()).await, 7);
+    assert_eq!(count(PersonFilter { scope: Some(vec![a.id]), ..Default::default() }).await, 5);
+    assert_eq!(count(PersonFilter { scope: Some(vec![a1.id, b.id]), ..Default::default() }).await, 4);
+    assert_eq!(count(PersonFilter { scope: Some(vec![]), ..Default::default() }).await, 0);
+    assert_eq!(count(PersonFilter { under_unit: Some(a1.id), ..Default::default() }).await, 2);
+    assert_eq!(
+        count(PersonFilter { under_unit: Some(a.id), scope: Some(vec![b.id]), ..Default::default() }).await,
+        0
+    );
+    let p2 = s
+        .search_people(&PersonFilter { paging: Paging::new(Some(2), Some(3)), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!((p2.total, p2.items.len(), p2.page), (7, 3, 2));
+    let p3 = s
+        .search_people(&PersonFilter { paging: Paging::new(Some(3), Some(3)), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(p3.items.len(), 1);
+    assert!(p2.items.iter().all(|p| p3.items.iter().all(|q| q.id != p.id)));
+}
+
+pub async fn positions_and_ratings(s: Arc<dyn Store>) {
+    let s = &*s;
+    let root = unit(s, "vn", None).await;
+    let other = unit(s, "so_noi_vu", Some(root.id)).await;
+    let mut np = new_person("Phạm Thị Lan", root.id);
+    np.gender = Gender::Female;
+    np.birth = Some(Birth::Date(date!(1985 - 03 - 02)));
+    np.cccd = Some("001185000123".into());
+    let p = s.create_person(&sys(), np).await.unwrap();
+    assert_eq!(p.birth, Some(Birth::Date(date!(1985 - 03 - 02))));
+    assert_eq!(p.unit_name, "Đơn vị vn");
+
+    let ch = |unit_id: i64, since| PersonChanges {
+        full_name: p.full_name.clone(),
+        gender: p.gender,
+        birth: p.birth,
+        cccd: p.cccd.clone(),
+        unit_id,
+        position: Some("Trưởng phòng".into()),
+        position_since: since,
+    };
+    let err = s.update_person(&sys(), p.id, ch(other.id, date!(2019 - 01 - 01))).await.unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(ref i) if i.field == "ngay_nhan_chuc_vu"), "{err:?}");
+    let moved = s.update_person(&sys(), p.id, ch(other.id, date!(2024 - 03 - 01))).await.unwrap();
+    assert_eq!(moved.unit_id, other.id);
+    let pos = s.person_positions(p.id).await.unwrap();
+    assert_eq!(pos.len(), 2);
+    assert_eq!(pos[0].unit_id, other.id);
+    assert_eq!(pos[0].end_date, None);
+    assert_eq!(pos[1].end_date, Some(date!(2024 - 02 - 29)));
+
+    let r = |year, rating| RatingRow { year, rating };
+    s.put_ratings(&sys(), p.id, &[r(2023, TaskRating::Good), r(2024, TaskRating::Excellent)]).await.unwrap();
+    let after = s.put_ratings(&sys(), p.id, &[r(2023, TaskRating::Excellent)]).await.unwrap();
+    assert_eq!(after, [r(2023, TaskRating::Excellent), r(2024, TaskRating::Excellent)]);
+    assert_eq!(s.person_ratings(p.id).await.unwrap(), after);
+    assert!(matches!(s.put_ratings(&sys(), 999_999, &[r(2023, TaskRating::Good)]).await, Err(StoreError::NotFound(_))));
+}
+
+pub async fn conflicts_are_clear(s: Arc<dyn Store>) {
+    let s = &*s;
+    let root = unit(s, "vn", None).await;
+    let err = s.create_unit(&sys(), new_unit("vn", "Trùng", UnitKind::Other, None)).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(ref m) if m == "Mã đơn vị đã tồn tại"), "{err:?}");
+    let mut a = new_person("Hoàng Văn An", root.id);
+    a.cccd = Some("001080000001".into());
+    s.create_person(&sys(), a.clone()).await.unwrap();
+    a.full_name = "Hoàng Văn Bình".into();
+    let err = s.create_person(&sys(), a).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(ref m) if m.contains("CCCD")), "{err:?}");
+    assert!(matches!(s.unit(424_242).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(s.person(424_242).await, Err(StoreError::NotFound(_))));
+}
+
+pub async fn failed_write_leaves_nothing(s: Arc<dyn Store>) {
+    let s = &*s;
+    unit(s, "vn", None).await;
+    let (seq_before, _) = s.audit_head().await.unwrap();
+    // A person in a unit that does not exist: the insert fails, nothing remains.
+    assert!(s.create_person(&sys(), new_person("Không Ai", 987_654)).await.is_err());
+    assert!(s.create_unit(&sys(), new_unit("x", "Con mồ côi", UnitKind::Other, Some(987_654))).await.is_err());
+    assert_eq!(s.audit_head().await.unwrap().0, seq_before);
+    assert_eq!(s.search_people(&PersonFilter::default()).await.unwrap().total, 0);
+    assert!(s.unit_by_code("x").await.is_err());
+    assert_eq!(verify_chain(s).await, seq_before);
+}
+
+pub async fn accounts_sessions_tokens(s: Arc<dyn Store>) {
+    let s = &*s;
+    let root = unit(s, "vn", None).await;
+    let u = s
+        .create_user(
+            &sys(),
+            NewUser {
+                username: "chuyenvien".into(),
+                display_name: "Chuyên viên Một".into(),
+                password_hash: "$argon2id$fake".into(),
+                grants: vec![(Role::BoardSpecialist, root.id), (Role::Viewer, root.id)],
+            },
+        )
+        .await
+        .unwrap();
+    assert!(u.active);
+    let dup = s
+        .create_user(&sys(), NewUser { username: "chuyenvien".into(), display_name: "X".into(), password_hash: "h".into(), grants: vec![] })
+        .await
+        .unwrap_err();
+    assert!(matches!(dup, StoreError::Conflict(ref m) if m.contains("Tên đăng nhập")));
+    assert_eq!(
+        s.user_grants(u.id).await.unwrap(),
+        [Grant { role: Role::BoardSpecialist, unit_id: root.id }, Grant { role: Role::Viewer, unit_id: root.id }]
+    );
+    assert_eq!(s.user_by_username("chuyenvien").await.unwrap().unwrap().id, u.id);
+    assert!(s.user_by_username("khong").await.unwrap().is_none());
+
+    // Failures count up; a lock resets the counter and sets the time.
+    s.record_login_failure(u.id, None).await.unwrap();
+    s.record_login_failure(u.id, None).await.unwrap();
+    assert_eq!(s.user(u.id).await.unwrap().failed_logins, 2);
+    let until = OffsetDateTime::now_utc() + Duration::minutes(15);
+    s.record_login_failure(u.id, Some(until)).await.unwrap();
+    let locked = s.user(u.id).await.unwrap();
+    assert_eq!(locked.failed_logins, 0);
+    assert_eq!(locked.locked_until.map(|t| t.unix_timestamp()), Some(until.unix_timestamp()));
+
+    let now = OffsetDateTime::now_utc();
+    s.open_session(u.id, NewSession { token_hash: "h1".into(), csrf_token: "c1".into(), expires_at: now + Duration::hours(8) })
+        .await
+        .unwrap();
+    assert_eq!(s.user(u.id).await.unwrap().locked_until, None);
+    let sess = s.session("h1", now).await.unwrap().unwrap();
+    assert_eq!((sess.user_id, sess.csrf_token.as_str()), (u.id, "c1"));
+    assert!(s.session("h1", now + Duration::hours(9)).await.unwrap().is_none());
+    assert!(s.session("other", now).await.unwrap().is_none());
+    s.close_session(&Actor::user(u.id, "chuyenvien"), "h1").await.unwrap();
+    assert!(s.session("h1", now).await.unwrap().is_none());
+
+    // Password change ends every session.
+    s.open_session(u.id, NewSession { token_hash: "h2".into(), csrf_token: "c2".into(), expires_at: now + Duration::hours(8) })
+        .await
+        .unwrap();
+    s.set_password(&sys(), u.id, "$argon2id$new").await.unwrap();
+    assert!(s.session("h2", now).await.unwrap().is_none());
+    assert_eq!(s.user(u.id).await.unwrap().password_hash, "$argon2id$new");
+
+    let t = s.create_api_token(&sys(), u.id, "máy chủ báo cáo", "th1").await.unwrap();
+    assert_eq!(s.api_token_user("th1").await.unwrap(), Some(u.id));
+    assert!(s.list_api_tokens(u.id).await.unwrap()[0].last_used_at.is_some());
+    assert!(matches!(s.revoke_api_token(&sys(), u.id + 1, t.id).await, Err(StoreError::NotFound(_))));
+    s.revoke_api_token(&sys(), u.id, t.id).await.unwrap();
+    assert_eq!(s.api_token_user("th1").await.unwrap(), None);
+    assert!(s.list_api_tokens(u.id).await.unwrap()[0].revoked_at.is_some());
+    verify_chain(s).await;
+}
+
+pub async fn audit_chain_covers_every_write(s: Arc<dyn Store>) {
+    let s = &*s;
+    assert_eq!(verify_chain(s).await, 0);
+    let root = unit(s, "vn", None).await;
+    let p = s.create_person(&sys(), new_person("Đặng Văn Nam", root.id)).await.unwrap();
+    s.put_ratings(&sys(), p.id, &[RatingRow { year: 2024, rating: TaskRating::Good }]).await.unwrap();
+    let entries = s.audit_entries(0, 100).await.unwrap();
+    let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["unit.create", "person.create", "person.ratings"]);
+    assert_eq!(entries[1].actor, "system:test");
+    assert_eq!(entries[1].entity_id, p.id.to_string());
+    let after: serde_json::Value = serde_json::from_str(entries[1].after.as_deref().unwrap()).unwrap();
+    assert_eq!(after["full_name"], "Đặng Văn Nam");
+    assert!(entries[2].before.as_deref().unwrap().contains("[]"));
+    assert_eq!(verify_chain(s).await, 3);
+    assert_eq!(s.audit_entries(1, 1).await.unwrap()[0].seq, 2);
+}
+
+pub async fn concurrent_writes_all_succeed(s: Arc<dyn Store>) {
+    let root = unit(&*s, "vn", None).await;
+    let mut tasks = Vec::new();
+    for i in 0..200 {
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move {
+            // A read-then-write use case: read the unit, then write a person into it.
+            let u = s.unit(root.id).await?;
+            s.create_person(&Actor::system("load"), new_person(&format!("Người Thứ {}", "abcdefghij".chars().nth(i % 10).unwrap()), u.id)).await
+        }));
+    }
+    let mut failures = Vec::new();
+    for t in tasks {
+        if let Err(e) = t.await.unwrap() {
+            failures.push(e.to_string());
+        }
+    }
+    assert!(failures.is_empty(), "{} of 200 failed, first: {:?}", failures.len(), failures.first());
+    assert_eq!(s.search_people(&PersonFilter::default()).await.unwrap().total, 200);
+    assert_eq!(verify_chain(&*s).await, 201);
+}

@@ -1,0 +1,116 @@
+//! The storage boundary of tdkt: one coarse method per use-case need. Every write method
+//! runs in one transaction that also appends the audit entry, so a write and its audit record
+//! land together or not at all. Backends: `tdkt-store-sqlite`, `tdkt-store-postgres`.
+
+mod rows;
+
+#[cfg(feature = "conformance")]
+pub mod conformance;
+
+pub use rows::*;
+
+use async_trait::async_trait;
+use tdkt_domain::access::Grant;
+use tdkt_domain::audit::AuditEntry;
+use time::OffsetDateTime;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("không tìm thấy {0}")]
+    NotFound(&'static str),
+    /// A uniqueness or concurrency conflict, said in Vietnamese.
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Invalid(#[from] tdkt_domain::Invalid),
+    /// Anything else from the database. Logged, never shown to users.
+    #[error("lỗi cơ sở dữ liệu: {0}")]
+    Db(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Who did it, as written into the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    /// e.g. `user:3:admin` or `system:demo`.
+    pub label: String,
+}
+
+impl Actor {
+    pub fn system(what: &str) -> Self {
+        Self {
+            user_id: None,
+            label: format!("system:{what}"),
+        }
+    }
+
+    pub fn user(id: i64, username: &str) -> Self {
+        Self {
+            user_id: Some(id),
+            label: format!("user:{id}:{username}"),
+        }
+    }
+}
+
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+
+    // ---- units
+    async fn create_unit(&self, actor: &Actor, new: NewUnit) -> StoreResult<UnitRow>;
+    /// Changes a unit; the old name, kind and parent go to its history, valid until the day
+    /// before `changes.effective`.
+    async fn update_unit(&self, actor: &Actor, id: i64, changes: UnitChanges) -> StoreResult<UnitRow>;
+    async fn unit(&self, id: i64) -> StoreResult<UnitRow>;
+    async fn unit_by_code(&self, code: &str) -> StoreResult<UnitRow>;
+    /// Ancestors of a unit in the current tree, nearest first.
+    async fn unit_ancestors(&self, id: i64) -> StoreResult<Vec<UnitRef>>;
+    async fn list_units(&self, filter: &UnitFilter) -> StoreResult<Page<UnitRow>>;
+    async fn unit_history(&self, id: i64) -> StoreResult<Vec<UnitVersionRow>>;
+    /// Records a lineage event; for merges and splits the units on the `from` side end the
+    /// day before `date` unless they already have an end.
+    async fn create_lineage_event(&self, actor: &Actor, new: NewLineageEvent) -> StoreResult<LineageEventRow>;
+    /// Events in which the unit stands on either side, oldest first.
+    async fn unit_lineage(&self, unit_id: i64) -> StoreResult<Vec<LineageEventRow>>;
+
+    // ---- people
+    async fn create_person(&self, actor: &Actor, new: NewPerson) -> StoreResult<PersonRow>;
+    /// Changes a person; a change of unit or position closes the current position record the
+    /// day before `changes.position_since` and opens a new one.
+    async fn update_person(&self, actor: &Actor, id: i64, changes: PersonChanges) -> StoreResult<PersonRow>;
+    async fn person(&self, id: i64) -> StoreResult<PersonRow>;
+    async fn search_people(&self, filter: &PersonFilter) -> StoreResult<Page<PersonRow>>;
+    async fn person_positions(&self, person_id: i64) -> StoreResult<Vec<PositionRow>>;
+    /// Inserts or replaces the given years' ratings.
+    async fn put_ratings(&self, actor: &Actor, person_id: i64, ratings: &[RatingRow]) -> StoreResult<Vec<RatingRow>>;
+    async fn person_ratings(&self, person_id: i64) -> StoreResult<Vec<RatingRow>>;
+
+    // ---- accounts
+    async fn create_user(&self, actor: &Actor, new: NewUser) -> StoreResult<UserRow>;
+    async fn user(&self, id: i64) -> StoreResult<UserRow>;
+    async fn user_by_username(&self, username: &str) -> StoreResult<Option<UserRow>>;
+    async fn list_users(&self) -> StoreResult<Vec<UserRow>>;
+    async fn user_grants(&self, user_id: i64) -> StoreResult<Vec<Grant>>;
+    async fn set_password(&self, actor: &Actor, user_id: i64, password_hash: &str) -> StoreResult<()>;
+    /// Counts a failed login; when `lock_until` is given the account is locked until then and
+    /// the counter restarts. Audited.
+    async fn record_login_failure(&self, user_id: i64, lock_until: Option<OffsetDateTime>) -> StoreResult<()>;
+    /// Clears the failure counter and opens a session. Audited.
+    async fn open_session(&self, user_id: i64, new: NewSession) -> StoreResult<()>;
+    async fn session(&self, token_hash: &str, now: OffsetDateTime) -> StoreResult<Option<SessionRow>>;
+    async fn close_session(&self, actor: &Actor, token_hash: &str) -> StoreResult<()>;
+    async fn create_api_token(&self, actor: &Actor, user_id: i64, name: &str, token_hash: &str) -> StoreResult<ApiTokenRow>;
+    /// The live (not revoked) token with this hash; marks it used.
+    async fn api_token_user(&self, token_hash: &str) -> StoreResult<Option<i64>>;
+    async fn list_api_tokens(&self, user_id: i64) -> StoreResult<Vec<ApiTokenRow>>;
+    async fn revoke_api_token(&self, actor: &Actor, user_id: i64, token_id: i64) -> StoreResult<()>;
+
+    // ---- audit
+    /// Entries with `seq > after`, in order, at most `limit`.
+    async fn audit_entries(&self, after: i64, limit: i64) -> StoreResult<Vec<AuditEntry>>;
+    /// The recorded head of the chain: last seq and its hash.
+    async fn audit_head(&self) -> StoreResult<(i64, String)>;
+}
