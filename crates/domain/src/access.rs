@@ -165,8 +165,14 @@ mod tests {
     #[test]
     fn permits_uses_any_grant() {
         let g = vec![
-            Grant { role: Viewer, unit_id: 10 },
-            Grant { role: UnitClerk, unit_id: 20 },
+            Grant {
+                role: Viewer,
+                unit_id: 10,
+            },
+            Grant {
+                role: UnitClerk,
+                unit_id: 20,
+            },
         ];
         assert!(permits(&g, PersonWrite, 21, &[20, 1]));
         assert!(!permits(&g, PersonWrite, 11, &[10, 1]));

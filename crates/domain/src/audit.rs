@@ -90,7 +90,10 @@ impl std::fmt::Display for ChainBreak {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ChainBreak::Altered { seq } => {
-                write!(f, "mục nhật ký số {seq} đã bị sửa (mã băm không khớp nội dung)")
+                write!(
+                    f,
+                    "mục nhật ký số {seq} đã bị sửa (mã băm không khớp nội dung)"
+                )
             }
             ChainBreak::Unlinked { seq } => write!(
                 f,

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod cluster;
 pub mod dates;
 pub mod error;
 pub mod person;

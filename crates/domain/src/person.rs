@@ -208,7 +208,10 @@ mod tests {
     fn cccd_digits_and_consistency() {
         let c = Cccd::parse("001 085 012345").unwrap();
         assert_eq!(c.as_str(), "001085012345");
-        assert!(c.check_against(Gender::Male, Some(Birth::Year(1985))).is_ok());
+        assert!(
+            c.check_against(Gender::Male, Some(Birth::Year(1985)))
+                .is_ok()
+        );
         assert!(c.check_against(Gender::Female, None).is_err());
         assert!(
             c.check_against(Gender::Male, Some(Birth::Year(1986)))

@@ -158,7 +158,12 @@ mod tests {
     #[test]
     fn unit_codes() {
         assert_eq!(UnitCode::parse(" GIA_LAI ").unwrap().as_str(), "gia_lai");
-        assert!(UnitCode::parse("gia lai").unwrap_err().message.contains("« »"));
+        assert!(
+            UnitCode::parse("gia lai")
+                .unwrap_err()
+                .message
+                .contains("« »")
+        );
         assert!(UnitCode::parse("").is_err());
         assert!(UnitCode::parse("đắk").is_err());
     }

@@ -67,7 +67,9 @@ mod dialect {
     /// Migrations of concurrent starts wait for each other on an advisory lock.
     pub async fn begin_migration(pool: &Pool<Db>) -> Result<Transaction<'static, Db>, sqlx::Error> {
         let mut tx = pool.begin().await?;
-        sqlx::query("SELECT pg_advisory_xact_lock(7242025)").execute(&mut *tx).await?;
+        sqlx::query("SELECT pg_advisory_xact_lock(7242025)")
+            .execute(&mut *tx)
+            .await?;
         Ok(tx)
     }
 
@@ -78,7 +80,8 @@ mod dialect {
     /// The trigram GIN index on the folded key serves `LIKE '%word%'`.
     pub fn push_name_match(q: &mut QueryBuilder<Db>, words: &[&str]) {
         for w in words {
-            q.push(" AND p.search_key LIKE ").push_bind(format!("%{w}%"));
+            q.push(" AND p.search_key LIKE ")
+                .push_bind(format!("%{w}%"));
         }
     }
 }

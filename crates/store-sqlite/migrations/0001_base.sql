@@ -154,3 +154,36 @@ CREATE TABLE audit_head (
     hash TEXT NOT NULL
 );
 INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+
+-- Clusters and blocks by year: members keep the unit as it was that year (pre-2025 provinces
+-- stay members of their 2022 cluster after the merger).
+CREATE TABLE clusters (
+    id                INTEGER PRIMARY KEY,
+    code              TEXT NOT NULL UNIQUE,
+    name              TEXT NOT NULL,
+    kind              TEXT NOT NULL,
+    organiser         TEXT NOT NULL,
+    organiser_unit_id INTEGER REFERENCES units(id),
+    source            TEXT,
+    note              TEXT,
+    created_at        TEXT NOT NULL
+);
+
+CREATE TABLE cluster_years (
+    cluster_id         INTEGER NOT NULL REFERENCES clusters(id),
+    year               INTEGER NOT NULL,
+    note               TEXT,
+    roles_illustrative INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (cluster_id, year)
+);
+
+CREATE TABLE cluster_members (
+    cluster_id   INTEGER NOT NULL,
+    year         INTEGER NOT NULL,
+    unit_id      INTEGER NOT NULL REFERENCES units(id),
+    role         TEXT NOT NULL,
+    illustrative INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (cluster_id, year, unit_id),
+    FOREIGN KEY (cluster_id, year) REFERENCES cluster_years(cluster_id, year)
+);
+CREATE INDEX cluster_members_unit ON cluster_members(unit_id);

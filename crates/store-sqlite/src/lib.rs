@@ -5,7 +5,9 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use tdkt_store::{StoreError, StoreResult};
 
 pub type Db = sqlx::Sqlite;
@@ -45,7 +47,8 @@ impl SqliteStore {
     /// Opens (creating if missing) the database at `url_or_path` (`sqlite://file.db` or a path).
     pub async fn open(url_or_path: &str, opts: &SqliteOptions) -> StoreResult<Self> {
         let base = if url_or_path.starts_with("sqlite:") {
-            SqliteConnectOptions::from_str(url_or_path).map_err(|e| StoreError::Db(e.to_string()))?
+            SqliteConnectOptions::from_str(url_or_path)
+                .map_err(|e| StoreError::Db(e.to_string()))?
         } else {
             SqliteConnectOptions::new().filename(url_or_path)
         };
@@ -125,7 +128,8 @@ mod dialect {
                 .push(")");
         }
         for w in words.iter().filter(|w| w.chars().count() < 3) {
-            q.push(" AND p.search_key LIKE ").push_bind(format!("%{w}%"));
+            q.push(" AND p.search_key LIKE ")
+                .push_bind(format!("%{w}%"));
         }
     }
 }

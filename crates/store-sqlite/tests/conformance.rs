@@ -8,7 +8,9 @@ use tdkt_store_sqlite::{SqliteOptions, SqliteStore};
 async fn make() -> (Arc<dyn Store>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.db");
-    let s = SqliteStore::open(path.to_str().unwrap(), &SqliteOptions::default()).await.unwrap();
+    let s = SqliteStore::open(path.to_str().unwrap(), &SqliteOptions::default())
+        .await
+        .unwrap();
     assert_eq!(s.migrate().await.unwrap(), 1);
     assert_eq!(s.migrate().await.unwrap(), 0, "migrations apply once");
     (Arc::new(s), dir)

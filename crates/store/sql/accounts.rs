@@ -10,7 +10,8 @@ use time::OffsetDateTime;
 use super::audit::{Change, append, json};
 use super::{Backend, Db, DbRow, Tx, begin, code, commit, db_err, get, now};
 
-const USER_COLUMNS: &str = "id, username, display_name, password_hash, active, failed_logins, locked_until";
+const USER_COLUMNS: &str =
+    "id, username, display_name, password_hash, active, failed_logins, locked_until";
 
 fn user_from_row(r: &DbRow) -> StoreResult<UserRow> {
     Ok(UserRow {
@@ -62,7 +63,10 @@ pub(crate) async fn create_user(b: &Backend, actor: &Actor, new: NewUser) -> Sto
     let grants: Vec<Grant> = new
         .grants
         .iter()
-        .map(|(role, unit_id)| Grant { role: *role, unit_id: *unit_id })
+        .map(|(role, unit_id)| Grant {
+            role: *role,
+            unit_id: *unit_id,
+        })
         .collect();
     append(
         &mut tx,
@@ -91,24 +95,36 @@ pub(crate) async fn user(pool: &Pool<Db>, id: i64) -> StoreResult<UserRow> {
     user_from_row(&row)
 }
 
-pub(crate) async fn user_by_username(pool: &Pool<Db>, username: &str) -> StoreResult<Option<UserRow>> {
+pub(crate) async fn user_by_username(
+    pool: &Pool<Db>,
+    username: &str,
+) -> StoreResult<Option<UserRow>> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(username).fetch_optional(pool).await.map_err(db_err)?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(username)
+        .fetch_optional(pool)
+        .await
+        .map_err(db_err)?;
     row.as_ref().map(user_from_row).transpose()
 }
 
 pub(crate) async fn list_users(pool: &Pool<Db>) -> StoreResult<Vec<UserRow>> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY username");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await.map_err(db_err)?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
     rows.iter().map(user_from_row).collect()
 }
 
 pub(crate) async fn grants(pool: &Pool<Db>, user_id: i64) -> StoreResult<Vec<Grant>> {
-    let rows = sqlx::query("SELECT role, unit_id FROM role_grants WHERE user_id = $1 ORDER BY role, unit_id")
-        .bind(user_id)
-        .fetch_all(pool)
-        .await
-        .map_err(db_err)?;
+    let rows = sqlx::query(
+        "SELECT role, unit_id FROM role_grants WHERE user_id = $1 ORDER BY role, unit_id",
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
     rows.iter()
         .map(|r| {
             Ok(Grant {
@@ -119,15 +135,22 @@ pub(crate) async fn grants(pool: &Pool<Db>, user_id: i64) -> StoreResult<Vec<Gra
         .collect()
 }
 
-pub(crate) async fn set_password(b: &Backend, actor: &Actor, user_id: i64, hash: &str) -> StoreResult<()> {
+pub(crate) async fn set_password(
+    b: &Backend,
+    actor: &Actor,
+    user_id: i64,
+    hash: &str,
+) -> StoreResult<()> {
     let mut tx = begin(b).await?;
     user_tx(&mut tx, user_id).await?;
-    sqlx::query("UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2")
-        .bind(hash)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
+    sqlx::query(
+        "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2",
+    )
+    .bind(hash)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
     // Other sessions end with a password change.
     sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user_id)
@@ -149,10 +172,18 @@ pub(crate) async fn set_password(b: &Backend, actor: &Actor, user_id: i64, hash:
     commit(tx).await
 }
 
-pub(crate) async fn login_failure(b: &Backend, user_id: i64, lock_until: Option<OffsetDateTime>) -> StoreResult<()> {
+pub(crate) async fn login_failure(
+    b: &Backend,
+    user_id: i64,
+    lock_until: Option<OffsetDateTime>,
+) -> StoreResult<()> {
     let mut tx = begin(b).await?;
     let user = user_tx(&mut tx, user_id).await?;
-    let failed = if lock_until.is_some() { 0 } else { user.failed_logins + 1 };
+    let failed = if lock_until.is_some() {
+        0
+    } else {
+        user.failed_logins + 1
+    };
     sqlx::query("UPDATE users SET failed_logins = $1, locked_until = COALESCE($2, locked_until) WHERE id = $3")
         .bind(failed)
         .bind(lock_until)
@@ -164,11 +195,17 @@ pub(crate) async fn login_failure(b: &Backend, user_id: i64, lock_until: Option<
         &mut tx,
         &Actor::user(user_id, &user.username),
         Change {
-            action: if lock_until.is_some() { "auth.lock" } else { "auth.login_failed" },
+            action: if lock_until.is_some() {
+                "auth.lock"
+            } else {
+                "auth.login_failed"
+            },
             entity: "user",
             entity_id: user_id.to_string(),
             before: None,
-            after: json(&js!({"failed_logins": user.failed_logins + 1, "locked_until": lock_until})),
+            after: json(
+                &js!({"failed_logins": user.failed_logins + 1, "locked_until": lock_until}),
+            ),
         },
     )
     .await?;
@@ -214,7 +251,11 @@ pub(crate) async fn open_session(b: &Backend, user_id: i64, new: NewSession) -> 
     commit(tx).await
 }
 
-pub(crate) async fn session(pool: &Pool<Db>, token_hash: &str, at: OffsetDateTime) -> StoreResult<Option<SessionRow>> {
+pub(crate) async fn session(
+    pool: &Pool<Db>,
+    token_hash: &str,
+    at: OffsetDateTime,
+) -> StoreResult<Option<SessionRow>> {
     let row = sqlx::query(
         "SELECT s.user_id, s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active",
@@ -271,7 +312,13 @@ fn token_from_row(r: &DbRow) -> StoreResult<ApiTokenRow> {
 
 const TOKEN_COLUMNS: &str = "id, user_id, name, created_at, last_used_at, revoked_at";
 
-pub(crate) async fn create_token(b: &Backend, actor: &Actor, user_id: i64, name: &str, hash: &str) -> StoreResult<ApiTokenRow> {
+pub(crate) async fn create_token(
+    b: &Backend,
+    actor: &Actor,
+    user_id: i64,
+    name: &str,
+    hash: &str,
+) -> StoreResult<ApiTokenRow> {
     let mut tx = begin(b).await?;
     user_tx(&mut tx, user_id).await?;
     let sql = format!(
@@ -327,11 +374,20 @@ pub(crate) async fn token_user(b: &Backend, hash: &str) -> StoreResult<Option<i6
 
 pub(crate) async fn list_tokens(pool: &Pool<Db>, user_id: i64) -> StoreResult<Vec<ApiTokenRow>> {
     let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE user_id = $1 ORDER BY id");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user_id).fetch_all(pool).await.map_err(db_err)?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(user_id)
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
     rows.iter().map(token_from_row).collect()
 }
 
-pub(crate) async fn revoke_token(b: &Backend, actor: &Actor, user_id: i64, token_id: i64) -> StoreResult<()> {
+pub(crate) async fn revoke_token(
+    b: &Backend,
+    actor: &Actor,
+    user_id: i64,
+    token_id: i64,
+) -> StoreResult<()> {
     let mut tx = begin(b).await?;
     let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
         .bind(now())

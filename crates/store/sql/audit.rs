@@ -71,7 +71,11 @@ pub(crate) async fn append(tx: &mut Tx, actor: &Actor, c: Change<'_>) -> StoreRe
     Ok(())
 }
 
-pub(crate) async fn entries(pool: &Pool<Db>, after: i64, limit: i64) -> StoreResult<Vec<AuditEntry>> {
+pub(crate) async fn entries(
+    pool: &Pool<Db>,
+    after: i64,
+    limit: i64,
+) -> StoreResult<Vec<AuditEntry>> {
     let rows = sqlx::query(
         "SELECT seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash
          FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",

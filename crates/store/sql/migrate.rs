@@ -24,7 +24,9 @@ pub async fn run(pool: &Pool<Db>, migrations: &[Migration]) -> StoreResult<usize
     let mut applied = 0;
     for m in migrations {
         let checksum = hex::encode(Sha256::digest(m.sql.as_bytes()));
-        let mut tx = super::dialect::begin_migration(pool).await.map_err(db_err)?;
+        let mut tx = super::dialect::begin_migration(pool)
+            .await
+            .map_err(db_err)?;
         let done = sqlx::query("SELECT checksum FROM schema_migrations WHERE version = $1")
             .bind(m.version)
             .fetch_optional(&mut *tx)
@@ -40,7 +42,10 @@ pub async fn run(pool: &Pool<Db>, migrations: &[Migration]) -> StoreResult<usize
             }
             continue;
         }
-        (&mut *tx).execute(sqlx::raw_sql(m.sql)).await.map_err(db_err)?;
+        (&mut *tx)
+            .execute(sqlx::raw_sql(m.sql))
+            .await
+            .map_err(db_err)?;
         sqlx::query("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
             .bind(m.version)
             .bind(m.name)

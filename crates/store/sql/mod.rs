@@ -5,8 +5,9 @@
 //! This avoids both `sqlx::Any` (no macros, missing types) and a second copy of every query.
 
 mod accounts;
-pub mod migrate;
 mod audit;
+mod clusters;
+pub mod migrate;
 mod people;
 mod units;
 
@@ -29,7 +30,9 @@ pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
         sqlx::Error::RowNotFound => StoreError::NotFound("bản ghi"),
         sqlx::Error::Database(d) if d.is_unique_violation() => {
             let m = format!("{} {}", d.message(), d.constraint().unwrap_or_default());
-            let what = if m.contains("code") {
+            let what = if m.contains("clusters") {
+                "Mã cụm, khối thi đua đã tồn tại"
+            } else if m.contains("code") {
                 "Mã đơn vị đã tồn tại"
             } else if m.contains("cccd") {
                 "Số CCCD đã có trong hồ sơ của người khác"
@@ -85,7 +88,12 @@ impl Store for Backend {
     async fn create_unit(&self, actor: &Actor, new: NewUnit) -> StoreResult<UnitRow> {
         units::create(self, actor, new).await
     }
-    async fn update_unit(&self, actor: &Actor, id: i64, changes: UnitChanges) -> StoreResult<UnitRow> {
+    async fn update_unit(
+        &self,
+        actor: &Actor,
+        id: i64,
+        changes: UnitChanges,
+    ) -> StoreResult<UnitRow> {
         units::update(self, actor, id, changes).await
     }
     async fn unit(&self, id: i64) -> StoreResult<UnitRow> {
@@ -103,7 +111,11 @@ impl Store for Backend {
     async fn unit_history(&self, id: i64) -> StoreResult<Vec<UnitVersionRow>> {
         units::history(dialect::reader(self), id).await
     }
-    async fn create_lineage_event(&self, actor: &Actor, new: NewLineageEvent) -> StoreResult<LineageEventRow> {
+    async fn create_lineage_event(
+        &self,
+        actor: &Actor,
+        new: NewLineageEvent,
+    ) -> StoreResult<LineageEventRow> {
         units::create_lineage(self, actor, new).await
     }
     async fn unit_lineage(&self, unit_id: i64) -> StoreResult<Vec<LineageEventRow>> {
@@ -113,7 +125,12 @@ impl Store for Backend {
     async fn create_person(&self, actor: &Actor, new: NewPerson) -> StoreResult<PersonRow> {
         people::create(self, actor, new).await
     }
-    async fn update_person(&self, actor: &Actor, id: i64, changes: PersonChanges) -> StoreResult<PersonRow> {
+    async fn update_person(
+        &self,
+        actor: &Actor,
+        id: i64,
+        changes: PersonChanges,
+    ) -> StoreResult<PersonRow> {
         people::update(self, actor, id, changes).await
     }
     async fn person(&self, id: i64) -> StoreResult<PersonRow> {
@@ -125,7 +142,12 @@ impl Store for Backend {
     async fn person_positions(&self, person_id: i64) -> StoreResult<Vec<PositionRow>> {
         people::positions(dialect::reader(self), person_id).await
     }
-    async fn put_ratings(&self, actor: &Actor, person_id: i64, ratings: &[RatingRow]) -> StoreResult<Vec<RatingRow>> {
+    async fn put_ratings(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+        ratings: &[RatingRow],
+    ) -> StoreResult<Vec<RatingRow>> {
         people::put_ratings(self, actor, person_id, ratings).await
     }
     async fn person_ratings(&self, person_id: i64) -> StoreResult<Vec<RatingRow>> {
@@ -147,22 +169,41 @@ impl Store for Backend {
     async fn user_grants(&self, user_id: i64) -> StoreResult<Vec<Grant>> {
         accounts::grants(dialect::reader(self), user_id).await
     }
-    async fn set_password(&self, actor: &Actor, user_id: i64, password_hash: &str) -> StoreResult<()> {
+    async fn set_password(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        password_hash: &str,
+    ) -> StoreResult<()> {
         accounts::set_password(self, actor, user_id, password_hash).await
     }
-    async fn record_login_failure(&self, user_id: i64, lock_until: Option<OffsetDateTime>) -> StoreResult<()> {
+    async fn record_login_failure(
+        &self,
+        user_id: i64,
+        lock_until: Option<OffsetDateTime>,
+    ) -> StoreResult<()> {
         accounts::login_failure(self, user_id, lock_until).await
     }
     async fn open_session(&self, user_id: i64, new: NewSession) -> StoreResult<()> {
         accounts::open_session(self, user_id, new).await
     }
-    async fn session(&self, token_hash: &str, now: OffsetDateTime) -> StoreResult<Option<SessionRow>> {
+    async fn session(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<SessionRow>> {
         accounts::session(dialect::reader(self), token_hash, now).await
     }
     async fn close_session(&self, actor: &Actor, token_hash: &str) -> StoreResult<()> {
         accounts::close_session(self, actor, token_hash).await
     }
-    async fn create_api_token(&self, actor: &Actor, user_id: i64, name: &str, token_hash: &str) -> StoreResult<ApiTokenRow> {
+    async fn create_api_token(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        name: &str,
+        token_hash: &str,
+    ) -> StoreResult<ApiTokenRow> {
         accounts::create_token(self, actor, user_id, name, token_hash).await
     }
     async fn api_token_user(&self, token_hash: &str) -> StoreResult<Option<i64>> {
@@ -171,8 +212,29 @@ impl Store for Backend {
     async fn list_api_tokens(&self, user_id: i64) -> StoreResult<Vec<ApiTokenRow>> {
         accounts::list_tokens(dialect::reader(self), user_id).await
     }
-    async fn revoke_api_token(&self, actor: &Actor, user_id: i64, token_id: i64) -> StoreResult<()> {
+    async fn revoke_api_token(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        token_id: i64,
+    ) -> StoreResult<()> {
         accounts::revoke_token(self, actor, user_id, token_id).await
+    }
+
+    async fn create_cluster(&self, actor: &Actor, new: NewCluster) -> StoreResult<ClusterRow> {
+        clusters::create(self, actor, new).await
+    }
+    async fn list_clusters(&self) -> StoreResult<Vec<ClusterRow>> {
+        clusters::list(dialect::reader(self), None).await
+    }
+    async fn cluster(&self, id: i64) -> StoreResult<ClusterRow> {
+        clusters::list(dialect::reader(self), Some(id))
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound("cụm thi đua"))
+    }
+    async fn unit_clusters(&self, unit_id: i64) -> StoreResult<Vec<UnitClusterRow>> {
+        clusters::of_unit(dialect::reader(self), unit_id).await
     }
 
     async fn audit_entries(&self, after: i64, limit: i64) -> StoreResult<Vec<AuditEntry>> {

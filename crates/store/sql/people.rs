@@ -9,7 +9,8 @@ use time::Date;
 use super::audit::{Change, append, json};
 use super::{Backend, Db, DbRow, Tx, begin, code, commit, db_err, dialect, get, now};
 
-const PERSON_COLUMNS: &str = "p.id, p.full_name, p.gender, p.birth_date, p.birth_year, p.cccd, p.unit_id,
+const PERSON_COLUMNS: &str =
+    "p.id, p.full_name, p.gender, p.birth_date, p.birth_year, p.cccd, p.unit_id,
     u.name AS unit_name, p.position, p.illustrative";
 
 fn from_row(r: &DbRow) -> StoreResult<PersonRow> {
@@ -37,7 +38,9 @@ fn birth_columns(b: Option<Birth>) -> (Option<Date>, Option<i32>) {
 }
 
 async fn by_id_tx(tx: &mut Tx, id: i64) -> StoreResult<PersonRow> {
-    let sql = format!("SELECT {PERSON_COLUMNS} FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1");
+    let sql = format!(
+        "SELECT {PERSON_COLUMNS} FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1"
+    );
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(&mut **tx)
@@ -48,7 +51,9 @@ async fn by_id_tx(tx: &mut Tx, id: i64) -> StoreResult<PersonRow> {
 }
 
 pub(crate) async fn by_id(pool: &Pool<Db>, id: i64) -> StoreResult<PersonRow> {
-    let sql = format!("SELECT {PERSON_COLUMNS} FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1");
+    let sql = format!(
+        "SELECT {PERSON_COLUMNS} FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1"
+    );
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(pool)
@@ -58,7 +63,13 @@ pub(crate) async fn by_id(pool: &Pool<Db>, id: i64) -> StoreResult<PersonRow> {
     from_row(&row)
 }
 
-async fn open_position(tx: &mut Tx, person: i64, unit: i64, position: &Option<String>, since: Date) -> StoreResult<()> {
+async fn open_position(
+    tx: &mut Tx,
+    person: i64,
+    unit: i64,
+    position: &Option<String>,
+    since: Date,
+) -> StoreResult<()> {
     sqlx::query("INSERT INTO person_positions (person_id, unit_id, position, start_date) VALUES ($1, $2, $3, $4)")
         .bind(person)
         .bind(unit)
@@ -111,15 +122,22 @@ pub(crate) async fn create(b: &Backend, actor: &Actor, new: NewPerson) -> StoreR
     Ok(person)
 }
 
-pub(crate) async fn update(b: &Backend, actor: &Actor, id: i64, ch: PersonChanges) -> StoreResult<PersonRow> {
+pub(crate) async fn update(
+    b: &Backend,
+    actor: &Actor,
+    id: i64,
+    ch: PersonChanges,
+) -> StoreResult<PersonRow> {
     let mut tx = begin(b).await?;
     let before = by_id_tx(&mut tx, id).await?;
     if before.unit_id != ch.unit_id || before.position != ch.position {
-        let open = sqlx::query("SELECT start_date FROM person_positions WHERE person_id = $1 AND end_date IS NULL")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db_err)?;
+        let open = sqlx::query(
+            "SELECT start_date FROM person_positions WHERE person_id = $1 AND end_date IS NULL",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
         if let Some(open) = open {
             let start: Date = get(&open, "start_date")?;
             if ch.position_since <= start {
@@ -133,12 +151,14 @@ pub(crate) async fn update(b: &Backend, actor: &Actor, id: i64, ch: PersonChange
                 .into());
             }
         }
-        sqlx::query("UPDATE person_positions SET end_date = $1 WHERE person_id = $2 AND end_date IS NULL")
-            .bind(ch.position_since.previous_day().expect("a real date"))
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+        sqlx::query(
+            "UPDATE person_positions SET end_date = $1 WHERE person_id = $2 AND end_date IS NULL",
+        )
+        .bind(ch.position_since.previous_day().expect("a real date"))
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
         open_position(&mut tx, id, ch.unit_id, &ch.position, ch.position_since).await?;
     }
     let (birth_date, birth_year) = birth_columns(ch.birth);
@@ -204,7 +224,9 @@ fn push_filters(q: &mut QueryBuilder<Db>, f: &PersonFilter) -> StoreResult<()> {
 }
 
 pub(crate) async fn search(pool: &Pool<Db>, f: &PersonFilter) -> StoreResult<Page<PersonRow>> {
-    let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) AS n FROM people p JOIN units u ON u.id = p.unit_id");
+    let mut count = QueryBuilder::<Db>::new(
+        "SELECT COUNT(*) AS n FROM people p JOIN units u ON u.id = p.unit_id",
+    );
     push_filters(&mut count, f)?;
     let total: i64 = get(&count.build().fetch_one(pool).await.map_err(db_err)?, "n")?;
     let mut q = QueryBuilder::<Db>::new(format!(
@@ -251,11 +273,12 @@ async fn ratings_ex<'e, E>(ex: E, person_id: i64) -> StoreResult<Vec<RatingRow>>
 where
     E: sqlx::Executor<'e, Database = Db>,
 {
-    let rows = sqlx::query("SELECT year, rating FROM person_ratings WHERE person_id = $1 ORDER BY year")
-        .bind(person_id)
-        .fetch_all(ex)
-        .await
-        .map_err(db_err)?;
+    let rows =
+        sqlx::query("SELECT year, rating FROM person_ratings WHERE person_id = $1 ORDER BY year")
+            .bind(person_id)
+            .fetch_all(ex)
+            .await
+            .map_err(db_err)?;
     rows.iter()
         .map(|r| {
             Ok(RatingRow {
@@ -270,7 +293,12 @@ pub(crate) async fn ratings(pool: &Pool<Db>, person_id: i64) -> StoreResult<Vec<
     ratings_ex(pool, person_id).await
 }
 
-pub(crate) async fn put_ratings(b: &Backend, actor: &Actor, person_id: i64, new: &[RatingRow]) -> StoreResult<Vec<RatingRow>> {
+pub(crate) async fn put_ratings(
+    b: &Backend,
+    actor: &Actor,
+    person_id: i64,
+    new: &[RatingRow],
+) -> StoreResult<Vec<RatingRow>> {
     let mut tx = begin(b).await?;
     by_id_tx(&mut tx, person_id).await?;
     let before = ratings_ex(&mut *tx, person_id).await?;

@@ -123,7 +123,10 @@ pub(crate) async fn update(
         || before.kind != ch.kind
         || before.parent_id != ch.parent_id;
     if identity_changed {
-        let until = ch.effective.previous_day().expect("not the first day of time");
+        let until = ch
+            .effective
+            .previous_day()
+            .expect("not the first day of time");
         if since.is_some_and(|s| s > until) {
             return Err(tdkt_domain::Invalid::new(
                 "ngay_hieu_luc",
@@ -182,7 +185,11 @@ pub(crate) async fn update(
     .bind(ch.parent_id)
     .bind(ch.valid_to)
     .bind(&ch.note)
-    .bind(unit_search_key(&before.code, &ch.name, ch.short_name.as_deref()))
+    .bind(unit_search_key(
+        &before.code,
+        &ch.name,
+        ch.short_name.as_deref(),
+    ))
     .bind(now())
     .bind(identity_changed)
     .bind(ch.effective)
@@ -410,7 +417,9 @@ where
     .fetch_all(ex)
     .await
     .map_err(db_err)?;
-    Ok(group_events(&rows)?.pop().ok_or(StoreError::NotFound("biến động"))?)
+    Ok(group_events(&rows)?
+        .pop()
+        .ok_or(StoreError::NotFound("biến động"))?)
 }
 
 /// Folds rows of (event, link) into events, keeping the rows' order of events.

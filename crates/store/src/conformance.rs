@@ -20,7 +20,7 @@ macro_rules! conformance_tests {
         $crate::conformance_tests!(@each $make;
             units_tree_and_moves, lineage_merge, people_search_folds_diacritics,
             people_scope_and_paging, positions_and_ratings, conflicts_are_clear,
-            failed_write_leaves_nothing, accounts_sessions_tokens, audit_chain_covers_every_write,
+            failed_write_leaves_nothing, accounts_sessions_tokens, clusters_keep_historic_members, audit_chain_covers_every_write,
             concurrent_writes_all_succeed);
     };
     (@each $make:expr; $($name:ident),*) => {
@@ -66,9 +66,12 @@ pub fn new_person(name: &str, unit: i64) -> NewPerson {
 }
 
 async fn unit(s: &dyn Store, code: &str, parent: Option<i64>) -> UnitRow {
-    s.create_unit(&sys(), new_unit(code, &format!("Đơn vị {code}"), UnitKind::Other, parent))
-        .await
-        .expect("create unit")
+    s.create_unit(
+        &sys(),
+        new_unit(code, &format!("Đơn vị {code}"), UnitKind::Other, parent),
+    )
+    .await
+    .expect("create unit")
 }
 
 async fn verify_chain(s: &dyn Store) -> i64 {
@@ -96,18 +99,36 @@ pub async fn units_tree_and_moves(s: Arc<dyn Store>) {
     let a11 = unit(s, "a11", Some(a1.id)).await;
     let b = unit(s, "b", Some(root.id)).await;
 
-    let anc: Vec<String> = s.unit_ancestors(a11.id).await.unwrap().into_iter().map(|u| u.code).collect();
+    let anc: Vec<String> = s
+        .unit_ancestors(a11.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.code)
+        .collect();
     assert_eq!(anc, ["a1", "a", "vn"]);
     assert_eq!(s.unit(a.id).await.unwrap().child_count, 1);
     assert_eq!(s.unit_by_code("a1").await.unwrap().id, a1.id);
 
     let kids = s
-        .list_units(&UnitFilter { parent: Some(Some(root.id)), ..Default::default() })
+        .list_units(&UnitFilter {
+            parent: Some(Some(root.id)),
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert_eq!(kids.total, 2);
-    let roots = s.list_units(&UnitFilter { parent: Some(None), ..Default::default() }).await.unwrap();
-    assert_eq!(roots.items.iter().map(|u| u.id).collect::<Vec<_>>(), [root.id]);
+    let roots = s
+        .list_units(&UnitFilter {
+            parent: Some(None),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        roots.items.iter().map(|u| u.id).collect::<Vec<_>>(),
+        [root.id]
+    );
 
     // Move a1 (with its child) under b: the whole subtree follows, the old parent is history.
     let moved = s
@@ -127,7 +148,13 @@ pub async fn units_tree_and_moves(s: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(moved.parent_id, Some(b.id));
-    let anc: Vec<String> = s.unit_ancestors(a11.id).await.unwrap().into_iter().map(|u| u.code).collect();
+    let anc: Vec<String> = s
+        .unit_ancestors(a11.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.code)
+        .collect();
     assert_eq!(anc, ["a1", "b", "vn"]);
     let hist = s.unit_history(a1.id).await.unwrap();
     assert_eq!(hist.len(), 1);
@@ -151,17 +178,23 @@ pub async fn units_tree_and_moves(s: Arc<dyn Store>) {
         )
         .await
         .unwrap_err();
-    assert!(matches!(err, StoreError::Invalid(ref i) if i.field == "don_vi_cap_tren"), "{err:?}");
+    assert!(
+        matches!(err, StoreError::Invalid(ref i) if i.field == "don_vi_cap_tren"),
+        "{err:?}"
+    );
 
     // Folded substring search on names and codes: "Đơn vị" is found as "don vi".
     let codes = |q: &'static str| async move {
-        s.list_units(&UnitFilter { q: Some(q.into()), ..Default::default() })
-            .await
-            .unwrap()
-            .items
-            .into_iter()
-            .map(|u| u.code)
-            .collect::<Vec<_>>()
+        s.list_units(&UnitFilter {
+            q: Some(q.into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|u| u.code)
+        .collect::<Vec<_>>()
     };
     assert_eq!(codes("DON VI A1").await, ["a1", "a11"]);
     assert_eq!(codes("Đơn vị a11").await, ["a11"]);
@@ -221,25 +254,47 @@ pub async fn lineage_merge(s: Arc<dyn Store>) {
         let l = s.unit_lineage(id).await.unwrap();
         assert_eq!(l.len(), 1);
         assert_eq!(l[0].id, ev.id);
-        assert_eq!(l[0].legal_basis.as_deref(), Some("Nghị quyết 202/2025/QH15"));
+        assert_eq!(
+            l[0].legal_basis.as_deref(),
+            Some("Nghị quyết 202/2025/QH15")
+        );
     }
     let active = s
-        .list_units(&UnitFilter { active_on: Some(date!(2025 - 08 - 01)), parent: Some(Some(root.id)), ..Default::default() })
+        .list_units(&UnitFilter {
+            active_on: Some(date!(2025 - 08 - 01)),
+            parent: Some(Some(root.id)),
+            ..Default::default()
+        })
         .await
         .unwrap();
-    assert_eq!(active.items.iter().map(|u| u.id).collect::<Vec<_>>(), [merged.id]);
+    assert_eq!(
+        active.items.iter().map(|u| u.id).collect::<Vec<_>>(),
+        [merged.id]
+    );
 }
 
 pub async fn people_search_folds_diacritics(s: Arc<dyn Store>) {
     let s = &*s;
     let root = unit(s, "vn", None).await;
-    let names = ["Nguyễn Văn Đức", "Nguyễn Văn Dục", "Trần Văn Đức", "Lê Thị Hoa", "Nguyễn Thị Đức Hạnh", "Lê Văn Dũng"];
+    let names = [
+        "Nguyễn Văn Đức",
+        "Nguyễn Văn Dục",
+        "Trần Văn Đức",
+        "Lê Thị Hoa",
+        "Nguyễn Thị Đức Hạnh",
+        "Lê Văn Dũng",
+    ];
     for n in names {
-        s.create_person(&sys(), new_person(n, root.id)).await.unwrap();
+        s.create_person(&sys(), new_person(n, root.id))
+            .await
+            .unwrap();
     }
     let find = |q: &'static str| async move {
         let mut v: Vec<String> = s
-            .search_people(&PersonFilter { q: Some(q.into()), ..Default::default() })
+            .search_people(&PersonFilter {
+                q: Some(q.into()),
+                ..Default::default()
+            })
             .await
             .unwrap()
             .items
@@ -267,31 +322,89 @@ pub async fn people_scope_and_paging(s: Arc<dyn Store>) {
     let a1 = unit(s, "a1", Some(a.id)).await;
     let b = unit(s, "b", Some(root.id)).await;
     for i in 0..7 {
-        s.create_person(&sys(), new_person(&format!("Người Số {}", ["Một", "Hai", "Ba", "Bốn", "Năm", "Sáu", "Bảy"][i]), if i < 3 { a.id } else if i < 5 { a1.id } else { b.id }))
-            .await
-            .unwrap();
+        s.create_person(
+            &sys(),
+            new_person(
+                &format!(
+                    "Người Số {}",
+                    ["Một", "Hai", "Ba", "Bốn", "Năm", "Sáu", "Bảy"][i]
+                ),
+                if i < 3 {
+                    a.id
+                } else if i < 5 {
+                    a1.id
+                } else {
+                    b.id
+                },
+            ),
+        )
+        .await
+        .unwrap();
     }
     let count = |f: PersonFilter| async move { s.search_people(&f).await.unwrap().total };
     assert_eq!(count(PersonFilter::default()).await, 7);
-    assert_eq!(count(PersonFilter { scope: Some(vec![a.id]), ..Default::default() }).await, 5);
-    assert_eq!(count(PersonFilter { scope: Some(vec![a1.id, b.id]), ..Default::default() }).await, 4);
-    assert_eq!(count(PersonFilter { scope: Some(vec![]), ..Default::default() }).await, 0);
-    assert_eq!(count(PersonFilter { under_unit: Some(a1.id), ..Default::default() }).await, 2);
     assert_eq!(
-        count(PersonFilter { under_unit: Some(a.id), scope: Some(vec![b.id]), ..Default::default() }).await,
+        count(PersonFilter {
+            scope: Some(vec![a.id]),
+            ..Default::default()
+        })
+        .await,
+        5
+    );
+    assert_eq!(
+        count(PersonFilter {
+            scope: Some(vec![a1.id, b.id]),
+            ..Default::default()
+        })
+        .await,
+        4
+    );
+    assert_eq!(
+        count(PersonFilter {
+            scope: Some(vec![]),
+            ..Default::default()
+        })
+        .await,
+        0
+    );
+    assert_eq!(
+        count(PersonFilter {
+            under_unit: Some(a1.id),
+            ..Default::default()
+        })
+        .await,
+        2
+    );
+    assert_eq!(
+        count(PersonFilter {
+            under_unit: Some(a.id),
+            scope: Some(vec![b.id]),
+            ..Default::default()
+        })
+        .await,
         0
     );
     let p2 = s
-        .search_people(&PersonFilter { paging: Paging::new(Some(2), Some(3)), ..Default::default() })
+        .search_people(&PersonFilter {
+            paging: Paging::new(Some(2), Some(3)),
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert_eq!((p2.total, p2.items.len(), p2.page), (7, 3, 2));
     let p3 = s
-        .search_people(&PersonFilter { paging: Paging::new(Some(3), Some(3)), ..Default::default() })
+        .search_people(&PersonFilter {
+            paging: Paging::new(Some(3), Some(3)),
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert_eq!(p3.items.len(), 1);
-    assert!(p2.items.iter().all(|p| p3.items.iter().all(|q| q.id != p.id)));
+    assert!(
+        p2.items
+            .iter()
+            .all(|p| p3.items.iter().all(|q| q.id != p.id))
+    );
 }
 
 pub async fn positions_and_ratings(s: Arc<dyn Store>) {
@@ -315,9 +428,18 @@ pub async fn positions_and_ratings(s: Arc<dyn Store>) {
         position: Some("Trưởng phòng".into()),
         position_since: since,
     };
-    let err = s.update_person(&sys(), p.id, ch(other.id, date!(2019 - 01 - 01))).await.unwrap_err();
-    assert!(matches!(err, StoreError::Invalid(ref i) if i.field == "ngay_nhan_chuc_vu"), "{err:?}");
-    let moved = s.update_person(&sys(), p.id, ch(other.id, date!(2024 - 03 - 01))).await.unwrap();
+    let err = s
+        .update_person(&sys(), p.id, ch(other.id, date!(2019 - 01 - 01)))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Invalid(ref i) if i.field == "ngay_nhan_chuc_vu"),
+        "{err:?}"
+    );
+    let moved = s
+        .update_person(&sys(), p.id, ch(other.id, date!(2024 - 03 - 01)))
+        .await
+        .unwrap();
     assert_eq!(moved.unit_id, other.id);
     let pos = s.person_positions(p.id).await.unwrap();
     assert_eq!(pos.len(), 2);
@@ -326,26 +448,60 @@ pub async fn positions_and_ratings(s: Arc<dyn Store>) {
     assert_eq!(pos[1].end_date, Some(date!(2024 - 02 - 29)));
 
     let r = |year, rating| RatingRow { year, rating };
-    s.put_ratings(&sys(), p.id, &[r(2023, TaskRating::Good), r(2024, TaskRating::Excellent)]).await.unwrap();
-    let after = s.put_ratings(&sys(), p.id, &[r(2023, TaskRating::Excellent)]).await.unwrap();
-    assert_eq!(after, [r(2023, TaskRating::Excellent), r(2024, TaskRating::Excellent)]);
+    s.put_ratings(
+        &sys(),
+        p.id,
+        &[r(2023, TaskRating::Good), r(2024, TaskRating::Excellent)],
+    )
+    .await
+    .unwrap();
+    let after = s
+        .put_ratings(&sys(), p.id, &[r(2023, TaskRating::Excellent)])
+        .await
+        .unwrap();
+    assert_eq!(
+        after,
+        [
+            r(2023, TaskRating::Excellent),
+            r(2024, TaskRating::Excellent)
+        ]
+    );
     assert_eq!(s.person_ratings(p.id).await.unwrap(), after);
-    assert!(matches!(s.put_ratings(&sys(), 999_999, &[r(2023, TaskRating::Good)]).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        s.put_ratings(&sys(), 999_999, &[r(2023, TaskRating::Good)])
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
 }
 
 pub async fn conflicts_are_clear(s: Arc<dyn Store>) {
     let s = &*s;
     let root = unit(s, "vn", None).await;
-    let err = s.create_unit(&sys(), new_unit("vn", "Trùng", UnitKind::Other, None)).await.unwrap_err();
-    assert!(matches!(err, StoreError::Conflict(ref m) if m == "Mã đơn vị đã tồn tại"), "{err:?}");
+    let err = s
+        .create_unit(&sys(), new_unit("vn", "Trùng", UnitKind::Other, None))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(ref m) if m == "Mã đơn vị đã tồn tại"),
+        "{err:?}"
+    );
     let mut a = new_person("Hoàng Văn An", root.id);
     a.cccd = Some("001080000001".into());
     s.create_person(&sys(), a.clone()).await.unwrap();
     a.full_name = "Hoàng Văn Bình".into();
     let err = s.create_person(&sys(), a).await.unwrap_err();
-    assert!(matches!(err, StoreError::Conflict(ref m) if m.contains("CCCD")), "{err:?}");
-    assert!(matches!(s.unit(424_242).await, Err(StoreError::NotFound(_))));
-    assert!(matches!(s.person(424_242).await, Err(StoreError::NotFound(_))));
+    assert!(
+        matches!(err, StoreError::Conflict(ref m) if m.contains("CCCD")),
+        "{err:?}"
+    );
+    assert!(matches!(
+        s.unit(424_242).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        s.person(424_242).await,
+        Err(StoreError::NotFound(_))
+    ));
 }
 
 pub async fn failed_write_leaves_nothing(s: Arc<dyn Store>) {
@@ -353,10 +509,27 @@ pub async fn failed_write_leaves_nothing(s: Arc<dyn Store>) {
     unit(s, "vn", None).await;
     let (seq_before, _) = s.audit_head().await.unwrap();
     // A person in a unit that does not exist: the insert fails, nothing remains.
-    assert!(s.create_person(&sys(), new_person("Không Ai", 987_654)).await.is_err());
-    assert!(s.create_unit(&sys(), new_unit("x", "Con mồ côi", UnitKind::Other, Some(987_654))).await.is_err());
+    assert!(
+        s.create_person(&sys(), new_person("Không Ai", 987_654))
+            .await
+            .is_err()
+    );
+    assert!(
+        s.create_unit(
+            &sys(),
+            new_unit("x", "Con mồ côi", UnitKind::Other, Some(987_654))
+        )
+        .await
+        .is_err()
+    );
     assert_eq!(s.audit_head().await.unwrap().0, seq_before);
-    assert_eq!(s.search_people(&PersonFilter::default()).await.unwrap().total, 0);
+    assert_eq!(
+        s.search_people(&PersonFilter::default())
+            .await
+            .unwrap()
+            .total,
+        0
+    );
     assert!(s.unit_by_code("x").await.is_err());
     assert_eq!(verify_chain(s).await, seq_before);
 }
@@ -378,15 +551,35 @@ pub async fn accounts_sessions_tokens(s: Arc<dyn Store>) {
         .unwrap();
     assert!(u.active);
     let dup = s
-        .create_user(&sys(), NewUser { username: "chuyenvien".into(), display_name: "X".into(), password_hash: "h".into(), grants: vec![] })
+        .create_user(
+            &sys(),
+            NewUser {
+                username: "chuyenvien".into(),
+                display_name: "X".into(),
+                password_hash: "h".into(),
+                grants: vec![],
+            },
+        )
         .await
         .unwrap_err();
     assert!(matches!(dup, StoreError::Conflict(ref m) if m.contains("Tên đăng nhập")));
     assert_eq!(
         s.user_grants(u.id).await.unwrap(),
-        [Grant { role: Role::BoardSpecialist, unit_id: root.id }, Grant { role: Role::Viewer, unit_id: root.id }]
+        [
+            Grant {
+                role: Role::BoardSpecialist,
+                unit_id: root.id
+            },
+            Grant {
+                role: Role::Viewer,
+                unit_id: root.id
+            }
+        ]
     );
-    assert_eq!(s.user_by_username("chuyenvien").await.unwrap().unwrap().id, u.id);
+    assert_eq!(
+        s.user_by_username("chuyenvien").await.unwrap().unwrap().id,
+        u.id
+    );
     assert!(s.user_by_username("khong").await.unwrap().is_none());
 
     // Failures count up; a lock resets the counter and sets the time.
@@ -397,35 +590,73 @@ pub async fn accounts_sessions_tokens(s: Arc<dyn Store>) {
     s.record_login_failure(u.id, Some(until)).await.unwrap();
     let locked = s.user(u.id).await.unwrap();
     assert_eq!(locked.failed_logins, 0);
-    assert_eq!(locked.locked_until.map(|t| t.unix_timestamp()), Some(until.unix_timestamp()));
+    assert_eq!(
+        locked.locked_until.map(|t| t.unix_timestamp()),
+        Some(until.unix_timestamp())
+    );
 
     let now = OffsetDateTime::now_utc();
-    s.open_session(u.id, NewSession { token_hash: "h1".into(), csrf_token: "c1".into(), expires_at: now + Duration::hours(8) })
-        .await
-        .unwrap();
+    s.open_session(
+        u.id,
+        NewSession {
+            token_hash: "h1".into(),
+            csrf_token: "c1".into(),
+            expires_at: now + Duration::hours(8),
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(s.user(u.id).await.unwrap().locked_until, None);
     let sess = s.session("h1", now).await.unwrap().unwrap();
     assert_eq!((sess.user_id, sess.csrf_token.as_str()), (u.id, "c1"));
-    assert!(s.session("h1", now + Duration::hours(9)).await.unwrap().is_none());
+    assert!(
+        s.session("h1", now + Duration::hours(9))
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert!(s.session("other", now).await.unwrap().is_none());
-    s.close_session(&Actor::user(u.id, "chuyenvien"), "h1").await.unwrap();
+    s.close_session(&Actor::user(u.id, "chuyenvien"), "h1")
+        .await
+        .unwrap();
     assert!(s.session("h1", now).await.unwrap().is_none());
 
     // Password change ends every session.
-    s.open_session(u.id, NewSession { token_hash: "h2".into(), csrf_token: "c2".into(), expires_at: now + Duration::hours(8) })
-        .await
-        .unwrap();
+    s.open_session(
+        u.id,
+        NewSession {
+            token_hash: "h2".into(),
+            csrf_token: "c2".into(),
+            expires_at: now + Duration::hours(8),
+        },
+    )
+    .await
+    .unwrap();
     s.set_password(&sys(), u.id, "$argon2id$new").await.unwrap();
     assert!(s.session("h2", now).await.unwrap().is_none());
     assert_eq!(s.user(u.id).await.unwrap().password_hash, "$argon2id$new");
 
-    let t = s.create_api_token(&sys(), u.id, "máy chủ báo cáo", "th1").await.unwrap();
+    let t = s
+        .create_api_token(&sys(), u.id, "máy chủ báo cáo", "th1")
+        .await
+        .unwrap();
     assert_eq!(s.api_token_user("th1").await.unwrap(), Some(u.id));
-    assert!(s.list_api_tokens(u.id).await.unwrap()[0].last_used_at.is_some());
-    assert!(matches!(s.revoke_api_token(&sys(), u.id + 1, t.id).await, Err(StoreError::NotFound(_))));
+    assert!(
+        s.list_api_tokens(u.id).await.unwrap()[0]
+            .last_used_at
+            .is_some()
+    );
+    assert!(matches!(
+        s.revoke_api_token(&sys(), u.id + 1, t.id).await,
+        Err(StoreError::NotFound(_))
+    ));
     s.revoke_api_token(&sys(), u.id, t.id).await.unwrap();
     assert_eq!(s.api_token_user("th1").await.unwrap(), None);
-    assert!(s.list_api_tokens(u.id).await.unwrap()[0].revoked_at.is_some());
+    assert!(
+        s.list_api_tokens(u.id).await.unwrap()[0]
+            .revoked_at
+            .is_some()
+    );
     verify_chain(s).await;
 }
 
@@ -433,14 +664,27 @@ pub async fn audit_chain_covers_every_write(s: Arc<dyn Store>) {
     let s = &*s;
     assert_eq!(verify_chain(s).await, 0);
     let root = unit(s, "vn", None).await;
-    let p = s.create_person(&sys(), new_person("Đặng Văn Nam", root.id)).await.unwrap();
-    s.put_ratings(&sys(), p.id, &[RatingRow { year: 2024, rating: TaskRating::Good }]).await.unwrap();
+    let p = s
+        .create_person(&sys(), new_person("Đặng Văn Nam", root.id))
+        .await
+        .unwrap();
+    s.put_ratings(
+        &sys(),
+        p.id,
+        &[RatingRow {
+            year: 2024,
+            rating: TaskRating::Good,
+        }],
+    )
+    .await
+    .unwrap();
     let entries = s.audit_entries(0, 100).await.unwrap();
     let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["unit.create", "person.create", "person.ratings"]);
     assert_eq!(entries[1].actor, "system:test");
     assert_eq!(entries[1].entity_id, p.id.to_string());
-    let after: serde_json::Value = serde_json::from_str(entries[1].after.as_deref().unwrap()).unwrap();
+    let after: serde_json::Value =
+        serde_json::from_str(entries[1].after.as_deref().unwrap()).unwrap();
     assert_eq!(after["full_name"], "Đặng Văn Nam");
     assert!(entries[2].before.as_deref().unwrap().contains("[]"));
     assert_eq!(verify_chain(s).await, 3);
@@ -455,7 +699,14 @@ pub async fn concurrent_writes_all_succeed(s: Arc<dyn Store>) {
         tasks.push(tokio::spawn(async move {
             // A read-then-write use case: read the unit, then write a person into it.
             let u = s.unit(root.id).await?;
-            s.create_person(&Actor::system("load"), new_person(&format!("Người Thứ {}", "abcdefghij".chars().nth(i % 10).unwrap()), u.id)).await
+            s.create_person(
+                &Actor::system("load"),
+                new_person(
+                    &format!("Người Thứ {}", "abcdefghij".chars().nth(i % 10).unwrap()),
+                    u.id,
+                ),
+            )
+            .await
         }));
     }
     let mut failures = Vec::new();
@@ -464,7 +715,103 @@ pub async fn concurrent_writes_all_succeed(s: Arc<dyn Store>) {
             failures.push(e.to_string());
         }
     }
-    assert!(failures.is_empty(), "{} of 200 failed, first: {:?}", failures.len(), failures.first());
-    assert_eq!(s.search_people(&PersonFilter::default()).await.unwrap().total, 200);
+    assert!(
+        failures.is_empty(),
+        "{} of 200 failed, first: {:?}",
+        failures.len(),
+        failures.first()
+    );
+    assert_eq!(
+        s.search_people(&PersonFilter::default())
+            .await
+            .unwrap()
+            .total,
+        200
+    );
     assert_eq!(verify_chain(&*s).await, 201);
+}
+
+pub async fn clusters_keep_historic_members(s: Arc<dyn Store>) {
+    use tdkt_domain::cluster::{ClusterKind, MemberRole};
+    let s = &*s;
+    let root = unit(s, "vn", None).await;
+    let bd = unit(s, "binh_dinh", Some(root.id)).await;
+    let ld = unit(s, "lam_dong_cu", Some(root.id)).await;
+    let kt = unit(s, "kon_tum", Some(root.id)).await;
+    let c = s
+        .create_cluster(
+            &sys(),
+            NewCluster {
+                code: "tay_nguyen".into(),
+                name: "Cụm thi đua Tây Nguyên".into(),
+                kind: ClusterKind::Cluster,
+                organiser: "Hội đồng Thi đua - Khen thưởng Trung ương".into(),
+                organiser_unit_id: None,
+                source: Some("003".into()),
+                note: None,
+                years: vec![
+                    NewClusterYear {
+                        year: 2023,
+                        note: Some("Bầu cụm trưởng".into()),
+                        roles_illustrative: false,
+                        members: vec![
+                            (kt.id, MemberRole::Member, true),
+                            (ld.id, MemberRole::Deputy, false),
+                            (bd.id, MemberRole::Leader, false),
+                        ],
+                    },
+                    NewClusterYear {
+                        year: 2022,
+                        note: None,
+                        roles_illustrative: false,
+                        members: vec![(bd.id, MemberRole::Member, false)],
+                    },
+                ],
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        c.years.iter().map(|y| y.year).collect::<Vec<_>>(),
+        [2022, 2023]
+    );
+    let y23 = &c.years[1];
+    assert_eq!(
+        y23.members
+            .iter()
+            .map(|m| (m.unit.code.as_str(), m.role))
+            .collect::<Vec<_>>(),
+        [
+            ("binh_dinh", MemberRole::Leader),
+            ("lam_dong_cu", MemberRole::Deputy),
+            ("kon_tum", MemberRole::Member)
+        ]
+    );
+    assert!(y23.members[2].illustrative);
+    assert_eq!(s.cluster(c.id).await.unwrap(), c);
+    assert_eq!(s.list_clusters().await.unwrap(), [c.clone()]);
+    let of_bd = s.unit_clusters(bd.id).await.unwrap();
+    assert_eq!(
+        of_bd.iter().map(|r| (r.year, r.role)).collect::<Vec<_>>(),
+        [(2022, MemberRole::Member), (2023, MemberRole::Leader)]
+    );
+    let dup = s
+        .create_cluster(
+            &sys(),
+            NewCluster {
+                code: "tay_nguyen".into(),
+                name: "Trùng mã".into(),
+                kind: ClusterKind::Block,
+                organiser: "X".into(),
+                organiser_unit_id: None,
+                source: None,
+                note: None,
+                years: vec![],
+            },
+        )
+        .await;
+    assert!(
+        matches!(dup, Err(StoreError::Conflict(ref m)) if m == "Mã cụm, khối thi đua đã tồn tại"),
+        "{dup:?}"
+    );
 }

@@ -63,7 +63,12 @@ pub trait Store: Send + Sync {
     async fn create_unit(&self, actor: &Actor, new: NewUnit) -> StoreResult<UnitRow>;
     /// Changes a unit; the old name, kind and parent go to its history, valid until the day
     /// before `changes.effective`.
-    async fn update_unit(&self, actor: &Actor, id: i64, changes: UnitChanges) -> StoreResult<UnitRow>;
+    async fn update_unit(
+        &self,
+        actor: &Actor,
+        id: i64,
+        changes: UnitChanges,
+    ) -> StoreResult<UnitRow>;
     async fn unit(&self, id: i64) -> StoreResult<UnitRow>;
     async fn unit_by_code(&self, code: &str) -> StoreResult<UnitRow>;
     /// Ancestors of a unit in the current tree, nearest first.
@@ -72,7 +77,11 @@ pub trait Store: Send + Sync {
     async fn unit_history(&self, id: i64) -> StoreResult<Vec<UnitVersionRow>>;
     /// Records a lineage event; for merges and splits the units on the `from` side end the
     /// day before `date` unless they already have an end.
-    async fn create_lineage_event(&self, actor: &Actor, new: NewLineageEvent) -> StoreResult<LineageEventRow>;
+    async fn create_lineage_event(
+        &self,
+        actor: &Actor,
+        new: NewLineageEvent,
+    ) -> StoreResult<LineageEventRow>;
     /// Events in which the unit stands on either side, oldest first.
     async fn unit_lineage(&self, unit_id: i64) -> StoreResult<Vec<LineageEventRow>>;
 
@@ -80,12 +89,22 @@ pub trait Store: Send + Sync {
     async fn create_person(&self, actor: &Actor, new: NewPerson) -> StoreResult<PersonRow>;
     /// Changes a person; a change of unit or position closes the current position record the
     /// day before `changes.position_since` and opens a new one.
-    async fn update_person(&self, actor: &Actor, id: i64, changes: PersonChanges) -> StoreResult<PersonRow>;
+    async fn update_person(
+        &self,
+        actor: &Actor,
+        id: i64,
+        changes: PersonChanges,
+    ) -> StoreResult<PersonRow>;
     async fn person(&self, id: i64) -> StoreResult<PersonRow>;
     async fn search_people(&self, filter: &PersonFilter) -> StoreResult<Page<PersonRow>>;
     async fn person_positions(&self, person_id: i64) -> StoreResult<Vec<PositionRow>>;
     /// Inserts or replaces the given years' ratings.
-    async fn put_ratings(&self, actor: &Actor, person_id: i64, ratings: &[RatingRow]) -> StoreResult<Vec<RatingRow>>;
+    async fn put_ratings(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+        ratings: &[RatingRow],
+    ) -> StoreResult<Vec<RatingRow>>;
     async fn person_ratings(&self, person_id: i64) -> StoreResult<Vec<RatingRow>>;
 
     // ---- accounts
@@ -94,19 +113,46 @@ pub trait Store: Send + Sync {
     async fn user_by_username(&self, username: &str) -> StoreResult<Option<UserRow>>;
     async fn list_users(&self) -> StoreResult<Vec<UserRow>>;
     async fn user_grants(&self, user_id: i64) -> StoreResult<Vec<Grant>>;
-    async fn set_password(&self, actor: &Actor, user_id: i64, password_hash: &str) -> StoreResult<()>;
+    async fn set_password(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        password_hash: &str,
+    ) -> StoreResult<()>;
     /// Counts a failed login; when `lock_until` is given the account is locked until then and
     /// the counter restarts. Audited.
-    async fn record_login_failure(&self, user_id: i64, lock_until: Option<OffsetDateTime>) -> StoreResult<()>;
+    async fn record_login_failure(
+        &self,
+        user_id: i64,
+        lock_until: Option<OffsetDateTime>,
+    ) -> StoreResult<()>;
     /// Clears the failure counter and opens a session. Audited.
     async fn open_session(&self, user_id: i64, new: NewSession) -> StoreResult<()>;
-    async fn session(&self, token_hash: &str, now: OffsetDateTime) -> StoreResult<Option<SessionRow>>;
+    async fn session(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<SessionRow>>;
     async fn close_session(&self, actor: &Actor, token_hash: &str) -> StoreResult<()>;
-    async fn create_api_token(&self, actor: &Actor, user_id: i64, name: &str, token_hash: &str) -> StoreResult<ApiTokenRow>;
+    async fn create_api_token(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        name: &str,
+        token_hash: &str,
+    ) -> StoreResult<ApiTokenRow>;
     /// The live (not revoked) token with this hash; marks it used.
     async fn api_token_user(&self, token_hash: &str) -> StoreResult<Option<i64>>;
     async fn list_api_tokens(&self, user_id: i64) -> StoreResult<Vec<ApiTokenRow>>;
-    async fn revoke_api_token(&self, actor: &Actor, user_id: i64, token_id: i64) -> StoreResult<()>;
+    async fn revoke_api_token(&self, actor: &Actor, user_id: i64, token_id: i64)
+    -> StoreResult<()>;
+
+    // ---- clusters
+    async fn create_cluster(&self, actor: &Actor, new: NewCluster) -> StoreResult<ClusterRow>;
+    /// All clusters with their years and members, by name.
+    async fn list_clusters(&self) -> StoreResult<Vec<ClusterRow>>;
+    async fn cluster(&self, id: i64) -> StoreResult<ClusterRow>;
+    async fn unit_clusters(&self, unit_id: i64) -> StoreResult<Vec<UnitClusterRow>>;
 
     // ---- audit
     /// Entries with `seq > after`, in order, at most `limit`.

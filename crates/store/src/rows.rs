@@ -248,3 +248,63 @@ pub struct ApiTokenRow {
     pub last_used_at: Option<OffsetDateTime>,
     pub revoked_at: Option<OffsetDateTime>,
 }
+
+#[derive(Debug, Clone)]
+pub struct NewCluster {
+    pub code: String,
+    pub name: String,
+    pub kind: tdkt_domain::cluster::ClusterKind,
+    pub organiser: String,
+    pub organiser_unit_id: Option<i64>,
+    pub source: Option<String>,
+    pub note: Option<String>,
+    pub years: Vec<NewClusterYear>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewClusterYear {
+    pub year: i32,
+    pub note: Option<String>,
+    pub roles_illustrative: bool,
+    /// (unit, role, illustrative membership)
+    pub members: Vec<(i64, tdkt_domain::cluster::MemberRole, bool)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub kind: tdkt_domain::cluster::ClusterKind,
+    pub organiser: String,
+    pub organiser_unit_id: Option<i64>,
+    pub source: Option<String>,
+    pub note: Option<String>,
+    pub years: Vec<ClusterYearRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterYearRow {
+    pub year: i32,
+    pub note: Option<String>,
+    pub roles_illustrative: bool,
+    pub members: Vec<ClusterMemberRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterMemberRow {
+    pub unit: UnitRef,
+    pub role: tdkt_domain::cluster::MemberRole,
+    pub illustrative: bool,
+    /// The unit's end, if it no longer exists (e.g. merged in 2025).
+    pub unit_valid_to: Option<Date>,
+}
+
+/// A unit's place in a cluster in one year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitClusterRow {
+    pub cluster_id: i64,
+    pub cluster_name: String,
+    pub year: i32,
+    pub role: tdkt_domain::cluster::MemberRole,
+}
