@@ -24,7 +24,6 @@ code_enum!(
         PersonRead = "ca_nhan.xem", "Xem hồ sơ cá nhân";
         PersonWrite = "ca_nhan.sua", "Thêm, sửa cá nhân và xếp loại";
         UserAdmin = "tai_khoan.quan_tri", "Quản trị tài khoản";
-        AuditRead = "nhat_ky.xem", "Xem nhật ký hệ thống";
     }
 );
 
@@ -60,16 +59,13 @@ pub const POLICY: &[(Role, Action, &[Reach])] = &[
     (Admin, PersonRead, IN_TREE),
     (Admin, PersonWrite, IN_TREE),
     (Admin, UserAdmin, IN_TREE),
-    (Admin, AuditRead, IN_TREE),
     (BoardSpecialist, UnitRead, ANYWHERE),
     (BoardSpecialist, UnitWrite, IN_TREE),
     (BoardSpecialist, LineageWrite, IN_TREE),
     (BoardSpecialist, PersonRead, IN_TREE),
     (BoardSpecialist, PersonWrite, IN_TREE),
-    (BoardSpecialist, AuditRead, IN_TREE),
     (BoardLeader, UnitRead, ANYWHERE),
     (BoardLeader, PersonRead, IN_TREE),
-    (BoardLeader, AuditRead, IN_TREE),
     (CouncilMember, UnitRead, ANYWHERE),
     (CouncilMember, PersonRead, IN_TREE),
     (UnitClerk, UnitRead, ANYWHERE),
@@ -160,6 +156,68 @@ mod tests {
                 "{r} {a} listed twice"
             );
         }
+    }
+
+    /// The policy as the product documents it (docs/ARCHITECTURE.md, "Access"), written out
+    /// cell by cell: O = own unit, S = subtree, X = elsewhere. Any difference with `POLICY`
+    /// in either direction fails.
+    #[test]
+    fn policy_matches_the_documented_matrix() {
+        let expected: &[(Role, &[(Action, &str)])] = &[
+            (
+                Admin,
+                &[
+                    (UnitRead, "OSX"),
+                    (UnitWrite, "OS"),
+                    (LineageWrite, "OS"),
+                    (PersonRead, "OS"),
+                    (PersonWrite, "OS"),
+                    (UserAdmin, "OS"),
+                ],
+            ),
+            (
+                BoardSpecialist,
+                &[
+                    (UnitRead, "OSX"),
+                    (UnitWrite, "OS"),
+                    (LineageWrite, "OS"),
+                    (PersonRead, "OS"),
+                    (PersonWrite, "OS"),
+                ],
+            ),
+            (BoardLeader, &[(UnitRead, "OSX"), (PersonRead, "OS")]),
+            (CouncilMember, &[(UnitRead, "OSX"), (PersonRead, "OS")]),
+            (
+                UnitClerk,
+                &[(UnitRead, "OSX"), (PersonRead, "OS"), (PersonWrite, "OS")],
+            ),
+            (ClusterOfficer, &[(UnitRead, "OSX"), (PersonRead, "OS")]),
+            (Viewer, &[(UnitRead, "OSX"), (PersonRead, "OS")]),
+        ];
+        let mut checked = 0;
+        for role in Role::ALL {
+            let row = expected
+                .iter()
+                .find(|(r, _)| r == role)
+                .map(|(_, a)| *a)
+                .unwrap_or(&[]);
+            for action in Action::ALL {
+                let cells = row
+                    .iter()
+                    .find(|(a, _)| a == action)
+                    .map(|(_, c)| *c)
+                    .unwrap_or("");
+                for (reach, letter) in [(Own, 'O'), (Subtree, 'S'), (Other, 'X')] {
+                    assert_eq!(
+                        allows(*role, *action, reach),
+                        cells.contains(letter),
+                        "{role} {action} {reach:?}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, Role::ALL.len() * Action::ALL.len() * 3);
     }
 
     #[test]

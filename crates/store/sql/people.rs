@@ -118,6 +118,7 @@ pub(crate) async fn create(b: &Backend, actor: &Actor, new: NewPerson) -> StoreR
         },
     )
     .await?;
+    put_ratings_tx(&mut tx, actor, id, &new.ratings).await?;
     commit(tx).await?;
     Ok(person)
 }
@@ -192,6 +193,7 @@ pub(crate) async fn update(
         },
     )
     .await?;
+    put_ratings_tx(&mut tx, actor, id, &ch.ratings).await?;
     commit(tx).await?;
     Ok(after)
 }
@@ -301,7 +303,22 @@ pub(crate) async fn put_ratings(
 ) -> StoreResult<Vec<RatingRow>> {
     let mut tx = begin(b).await?;
     by_id_tx(&mut tx, person_id).await?;
-    let before = ratings_ex(&mut *tx, person_id).await?;
+    let after = put_ratings_tx(&mut tx, actor, person_id, new).await?;
+    commit(tx).await?;
+    Ok(after)
+}
+
+/// Upserts ratings and audits the change, inside the caller's transaction.
+async fn put_ratings_tx(
+    tx: &mut Tx,
+    actor: &Actor,
+    person_id: i64,
+    new: &[RatingRow],
+) -> StoreResult<Vec<RatingRow>> {
+    if new.is_empty() {
+        return ratings_ex(&mut **tx, person_id).await;
+    }
+    let before = ratings_ex(&mut **tx, person_id).await?;
     for r in new {
         sqlx::query(
             "INSERT INTO person_ratings (person_id, year, rating) VALUES ($1, $2, $3)
@@ -310,13 +327,13 @@ pub(crate) async fn put_ratings(
         .bind(person_id)
         .bind(r.year)
         .bind(r.rating.code())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await
         .map_err(db_err)?;
     }
-    let after = ratings_ex(&mut *tx, person_id).await?;
+    let after = ratings_ex(&mut **tx, person_id).await?;
     append(
-        &mut tx,
+        tx,
         actor,
         Change {
             action: "person.ratings",
@@ -327,6 +344,5 @@ pub(crate) async fn put_ratings(
         },
     )
     .await?;
-    commit(tx).await?;
     Ok(after)
 }

@@ -62,6 +62,7 @@ pub fn new_person(name: &str, unit: i64) -> NewPerson {
         position: Some("Chuyên viên".into()),
         position_since: date!(2020 - 01 - 01),
         illustrative: false,
+        ratings: vec![],
     }
 }
 
@@ -427,6 +428,10 @@ pub async fn positions_and_ratings(s: Arc<dyn Store>) {
         unit_id,
         position: Some("Trưởng phòng".into()),
         position_since: since,
+        ratings: vec![RatingRow {
+            year: 2022,
+            rating: TaskRating::Completed,
+        }],
     };
     let err = s
         .update_person(&sys(), p.id, ch(other.id, date!(2019 - 01 - 01)))

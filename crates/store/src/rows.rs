@@ -166,6 +166,8 @@ pub struct NewPerson {
     pub position: Option<String>,
     pub position_since: Date,
     pub illustrative: bool,
+    /// Yearly ratings written in the same transaction.
+    pub ratings: Vec<RatingRow>,
 }
 
 #[derive(Debug, Clone)]
@@ -177,6 +179,8 @@ pub struct PersonChanges {
     pub unit_id: i64,
     pub position: Option<String>,
     pub position_since: Date,
+    /// Yearly ratings to insert or replace in the same transaction.
+    pub ratings: Vec<RatingRow>,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -1,0 +1,181 @@
+//! The demo dataset loads completely on both backends and tells the seeds' story.
+
+use tdkt_app::demo::{ACCOUNTS, DEMO_PASSWORD};
+use tdkt_domain::cluster::MemberRole;
+use tdkt_domain::unit::LineageKind;
+use tdkt_store::{Paging, UnitFilter};
+use time::macros::date;
+
+use crate::on_both;
+use crate::support::{Backend, TestApp};
+
+on_both!(demo_loads_the_seeds);
+
+async fn demo_loads_the_seeds(b: Backend) {
+    let t = TestApp::new(b).await;
+    let r = tdkt_app::demo::load(&t.app).await.unwrap();
+    // 1 nation + 1 council + 63 pre-2025 provinces + 23 merged successors + 8 districts
+    // + 5 departments × 34 provinces.
+    assert_eq!(r.units, 1 + 1 + 63 + 23 + 8 + 170);
+    assert_eq!(r.lineage_events, 23 + 1);
+    assert_eq!(r.people, 110);
+    assert_eq!((r.clusters, r.accounts), (4, ACCOUNTS.len()));
+    let s = t.store();
+
+    // 34 provincial units in force today, 63 on the eve of the merger.
+    let vn = s.unit_by_code("vn").await.unwrap();
+    let count_on = |day| UnitFilter {
+        parent: Some(Some(vn.id)),
+        active_on: Some(day),
+        paging: Paging::new(None, Some(200)),
+        ..Default::default()
+    };
+    let now = s
+        .list_units(&count_on(date!(2025 - 07 - 01)))
+        .await
+        .unwrap();
+    assert_eq!(
+        now.items.iter().filter(|u| u.code != "hdtdkt_tw").count(),
+        34
+    );
+    let before = s
+        .list_units(&count_on(date!(2025 - 06 - 30)))
+        .await
+        .unwrap();
+    assert_eq!(
+        before
+            .items
+            .iter()
+            .filter(|u| u.code != "hdtdkt_tw")
+            .count(),
+        63
+    );
+
+    // Gia Lai today = old Gia Lai + Bình Định, merged on 2025-07-01.
+    let gl = s.unit_by_code("gia_lai").await.unwrap();
+    let lineage = s.unit_lineage(gl.id).await.unwrap();
+    assert_eq!(lineage.len(), 1);
+    assert_eq!(lineage[0].kind, LineageKind::Merge);
+    let mut from: Vec<&str> = lineage[0].from.iter().map(|u| u.name.as_str()).collect();
+    from.sort();
+    assert_eq!(from, ["Tỉnh Bình Định", "Tỉnh Gia Lai"]);
+    let bd = s.unit_by_code("binh_dinh").await.unwrap();
+    assert_eq!(bd.valid_to, Some(date!(2025 - 06 - 30)));
+    // Huế: renamed, same unit, old name kept in its history.
+    let hue = s.unit_by_code("hue").await.unwrap();
+    assert_eq!(hue.name, "Thành phố Huế");
+    assert_eq!(
+        s.unit_history(hue.id).await.unwrap()[0].name,
+        "Tỉnh Thừa Thiên Huế"
+    );
+
+    // Seed 003: the 2022 cluster of 10 and the 2023 leader and deputy, as units of that time.
+    let clusters = s.list_clusters().await.unwrap();
+    let c003 = clusters
+        .iter()
+        .find(|c| c.source.as_deref() == Some("003_cd6b7fc1dfca41e7.txt"))
+        .unwrap();
+    let y2022 = c003.years.iter().find(|y| y.year == 2022).unwrap();
+    assert_eq!(y2022.members.len(), 10);
+    assert!(
+        y2022
+            .members
+            .iter()
+            .all(|m| m.unit_valid_to == Some(date!(2025 - 06 - 30)))
+    );
+    let y2023 = c003.years.iter().find(|y| y.year == 2023).unwrap();
+    let role_of = |name: &str| {
+        y2023
+            .members
+            .iter()
+            .find(|m| m.unit.name == name)
+            .map(|m| m.role)
+    };
+    assert_eq!(role_of("Tỉnh Bình Định"), Some(MemberRole::Leader));
+    assert_eq!(role_of("Tỉnh Lâm Đồng"), Some(MemberRole::Deputy));
+    // Seed 000: Hậu Giang led 2020, Kiên Giang 2021 with Đồng Tháp and Sóc Trăng deputies.
+    let c000 = clusters
+        .iter()
+        .find(|c| c.source.as_deref() == Some("000_bdbce0128a980f0d.txt"))
+        .unwrap();
+    let leader = |y: i32| {
+        c000.years
+            .iter()
+            .find(|x| x.year == y)
+            .unwrap()
+            .members
+            .iter()
+            .filter(|m| m.role == MemberRole::Leader)
+            .map(|m| m.unit.name.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(leader(2020), ["Tỉnh Hậu Giang"]);
+    assert_eq!(leader(2021), ["Tỉnh Kiên Giang"]);
+    // Seed 002: districts of Hậu Giang.
+    let c002 = clusters
+        .iter()
+        .find(|c| c.source.as_deref() == Some("002_26d3e9c8a0082f80.txt"))
+        .unwrap();
+    assert_eq!(
+        c002.years
+            .iter()
+            .find(|y| y.year == 2024)
+            .unwrap()
+            .members
+            .iter()
+            .find(|m| m.role == MemberRole::Leader)
+            .unwrap()
+            .unit
+            .name,
+        "Huyện Châu Thành"
+    );
+
+    // Every demo account logs in; the specialist of Cần Thơ finds only Cần Thơ's Nguyễn Văn Đức.
+    for (username, ..) in ACCOUNTS {
+        t.app
+            .login(username, DEMO_PASSWORD, "127.0.0.1".parse().unwrap())
+            .await
+            .unwrap();
+    }
+    let ok = t
+        .app
+        .login("chuyenvien", DEMO_PASSWORD, "127.0.0.1".parse().unwrap())
+        .await
+        .unwrap();
+    let p = t
+        .app
+        .session_principal(&ok.session_token)
+        .await
+        .unwrap()
+        .unwrap();
+    let found = t
+        .app
+        .search_people(&p, Some("nguyen van duc"), None, Paging::default())
+        .await
+        .unwrap();
+    assert!(
+        found.items.iter().all(|x| x.unit_name.contains("Cần Thơ")),
+        "{:?}",
+        found.items
+    );
+    assert!(found.items.iter().any(|x| x.full_name == "Nguyễn Văn Đức"));
+    let ok = t
+        .app
+        .login("quantri", DEMO_PASSWORD, "127.0.0.1".parse().unwrap())
+        .await
+        .unwrap();
+    let admin = t
+        .app
+        .session_principal(&ok.session_token)
+        .await
+        .unwrap()
+        .unwrap();
+    let all = t
+        .app
+        .search_people(&admin, Some("Nguyễn Văn Đức"), None, Paging::default())
+        .await
+        .unwrap();
+    assert!(all.total > found.total);
+
+    assert!(tdkt_app::audit::verify(s).await.unwrap().is_ok());
+}

@@ -1,0 +1,9 @@
+//! Use-case tests on real databases: every test runs on a fresh SQLite file and on a fresh
+//! PostgreSQL database.
+
+mod access;
+mod audit;
+mod auth;
+mod demo;
+mod records;
+mod support;
