@@ -1,0 +1,293 @@
+//! JSON API `/api/v1`: units and people. Authentication by `Authorization: Bearer tdkt_…` or
+//! the session cookie (then with the CSRF header). The OpenAPI document is generated from
+//! these handlers' annotations.
+
+mod dto;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Json, Response};
+use axum::routing::get;
+use serde::Deserialize;
+use tdkt_app::people::{PersonInput, PersonPatch, RatingInput};
+use tdkt_app::units::{LineageInput, UnitInput, UnitPatch};
+use tdkt_domain::dates::{iso, parse_iso};
+use tdkt_domain::unit::UnitKind;
+use tdkt_store::{Paging, UnitFilter};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi};
+use utoipa_swagger_ui::SwaggerUi;
+
+use self::dto::*;
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::errors::{ApiError, ErrorBody, ErrorDetail};
+use crate::extract::{ApiJson, ApiQuery, Id};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "tdkt API", version = "1", description = "API của tdkt: đơn vị, cá nhân. Lỗi trả về dạng {\"error\": {\"code\", \"message\", \"field\"}} với thông báo tiếng Việt."),
+    paths(list_units, create_unit, get_unit, update_unit, unit_lineage, create_lineage, list_people, create_person, get_person, update_person, put_ratings),
+    components(schemas(UnitInput, UnitPatch, LineageInput, PersonInput, PersonPatch, RatingInput, ErrorBody, ErrorDetail)),
+    modifiers(&Security),
+    security(("bearer" = []))
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let c = api.components.get_or_insert_with(Default::default);
+        c.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+/// The OpenAPI document as JSON.
+pub fn openapi_json() -> String {
+    ApiDoc::openapi()
+        .to_pretty_json()
+        .expect("OpenAPI serialises")
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/units", get(list_units).post(create_unit))
+        .route("/api/v1/units/{id}", get(get_unit).patch(update_unit))
+        .route("/api/v1/units/{id}/lineage", get(unit_lineage))
+        .route(
+            "/api/v1/lineage-events",
+            axum::routing::post(create_lineage),
+        )
+        .route("/api/v1/people", get(list_people).post(create_person))
+        .route("/api/v1/people/{id}", get(get_person).patch(update_person))
+        .route(
+            "/api/v1/people/{id}/ratings",
+            axum::routing::put(put_ratings),
+        )
+        .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", ApiDoc::openapi()))
+}
+
+type ApiResult<T> = Result<T, ApiError>;
+
+fn created<T: serde::Serialize>(v: T) -> Response {
+    (StatusCode::CREATED, Json(v)).into_response()
+}
+
+#[derive(Deserialize, IntoParams)]
+struct UnitQuery {
+    /// Search in name, short name and code, with or without diacritics.
+    q: Option<String>,
+    /// Unit kind code.
+    kind: Option<String>,
+    /// Only direct children of this unit.
+    parent_id: Option<i64>,
+    /// Only units in force on this ISO date.
+    active_on: Option<String>,
+    page: Option<i64>,
+    /// 1–200, default 50.
+    per_page: Option<i64>,
+}
+
+/// List units with paging and filters.
+#[utoipa::path(get, path = "/api/v1/units", params(UnitQuery), responses((status = 200, body = UnitList), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn list_units(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiQuery(q): ApiQuery<UnitQuery>,
+) -> ApiResult<Json<UnitList>> {
+    let filter = UnitFilter {
+        q: q.q,
+        kind: q
+            .kind
+            .as_deref()
+            .map(|k| UnitKind::parse("kind", k))
+            .transpose()
+            .map_err(tdkt_app::AppError::from)?,
+        parent: q.parent_id.map(Some),
+        active_on: q
+            .active_on
+            .as_deref()
+            .map(|d| parse_iso("active_on", d))
+            .transpose()
+            .map_err(tdkt_app::AppError::from)?,
+        paging: Paging::new(q.page, q.per_page),
+    };
+    let page = st.app.list_units(&p, &filter).await?;
+    Ok(Json(UnitList {
+        items: page.items.iter().map(UnitDto::from).collect(),
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+/// Create a unit under a parent the caller manages.
+#[utoipa::path(post, path = "/api/v1/units", request_body = UnitInput, responses((status = 201, body = UnitDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_unit(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiJson(input): ApiJson<UnitInput>,
+) -> ApiResult<Response> {
+    let u = st.app.create_unit(&p, input).await?;
+    Ok(created(UnitDto::from(&u)))
+}
+
+/// One unit.
+#[utoipa::path(get, path = "/api/v1/units/{id}", params(("id" = i64, Path)), responses((status = 200, body = UnitDto), (status = 404, body = ErrorBody)))]
+async fn get_unit(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    Id(id): Id,
+) -> ApiResult<Json<UnitDto>> {
+    Ok(Json(UnitDto::from(&st.app.unit(&p, id).await?)))
+}
+
+/// Change a unit; a change of name, kind or parent keeps the old state in its history.
+#[utoipa::path(patch, path = "/api/v1/units/{id}", params(("id" = i64, Path)), request_body = UnitPatch, responses((status = 200, body = UnitDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn update_unit(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    Id(id): Id,
+    ApiJson(patch): ApiJson<UnitPatch>,
+) -> ApiResult<Json<UnitDto>> {
+    Ok(Json(UnitDto::from(
+        &st.app.update_unit(&p, id, patch).await?,
+    )))
+}
+
+/// Lineage events (merge, split, rename, move) the unit took part in.
+#[utoipa::path(get, path = "/api/v1/units/{id}/lineage", params(("id" = i64, Path)), responses((status = 200, body = Vec<LineageDto>), (status = 404, body = ErrorBody)))]
+async fn unit_lineage(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    Id(id): Id,
+) -> ApiResult<Json<Vec<LineageDto>>> {
+    Ok(Json(
+        st.app
+            .unit_lineage(&p, id)
+            .await?
+            .iter()
+            .map(LineageDto::from)
+            .collect(),
+    ))
+}
+
+/// Record a lineage event.
+#[utoipa::path(post, path = "/api/v1/lineage-events", request_body = LineageInput, responses((status = 201, body = LineageDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_lineage(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiJson(input): ApiJson<LineageInput>,
+) -> ApiResult<Response> {
+    Ok(created(LineageDto::from(
+        &st.app.create_lineage(&p, input).await?,
+    )))
+}
+
+#[derive(Deserialize, IntoParams)]
+struct PeopleQuery {
+    /// Name, with or without diacritics ("nguyen van duc" finds "Nguyễn Văn Đức").
+    q: Option<String>,
+    /// Only people in this unit's subtree.
+    unit_id: Option<i64>,
+    page: Option<i64>,
+    /// 1–200, default 50.
+    per_page: Option<i64>,
+}
+
+/// Search people the caller may see.
+#[utoipa::path(get, path = "/api/v1/people", params(PeopleQuery), responses((status = 200, body = PersonList), (status = 401, body = ErrorBody)))]
+async fn list_people(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiQuery(q): ApiQuery<PeopleQuery>,
+) -> ApiResult<Json<PersonList>> {
+    let page = st
+        .app
+        .search_people(
+            &p,
+            q.q.as_deref(),
+            q.unit_id,
+            Paging::new(q.page, q.per_page),
+        )
+        .await?;
+    Ok(Json(PersonList {
+        items: page.items.iter().map(PersonDto::from).collect(),
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+/// Create a person (with optional yearly ratings).
+#[utoipa::path(post, path = "/api/v1/people", request_body = PersonInput, responses((status = 201, body = PersonDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_person(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiJson(input): ApiJson<PersonInput>,
+) -> ApiResult<Response> {
+    Ok(created(PersonDto::from(
+        &st.app.create_person(&p, input).await?,
+    )))
+}
+
+/// One person with positions and ratings.
+#[utoipa::path(get, path = "/api/v1/people/{id}", params(("id" = i64, Path)), responses((status = 200, body = PersonDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn get_person(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    Id(id): Id,
+) -> ApiResult<Json<PersonDetail>> {
+    let v = st.app.person_view(&p, id).await?;
+    Ok(Json(PersonDetail {
+        person: PersonDto::from(&v.person),
+        positions: v
+            .positions
+            .iter()
+            .map(|x| PositionDto {
+                unit_id: x.unit_id,
+                unit_name: x.unit_name.clone(),
+                position: x.position.clone(),
+                start_date: iso(x.start_date),
+                end_date: x.end_date.map(iso),
+            })
+            .collect(),
+        ratings: v.ratings.iter().map(RatingDto::from).collect(),
+    }))
+}
+
+/// Change a person; a new unit or position closes the current one.
+#[utoipa::path(patch, path = "/api/v1/people/{id}", params(("id" = i64, Path)), request_body = PersonPatch, responses((status = 200, body = PersonDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn update_person(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    Id(id): Id,
+    ApiJson(patch): ApiJson<PersonPatch>,
+) -> ApiResult<Json<PersonDto>> {
+    Ok(Json(PersonDto::from(
+        &st.app.update_person(&p, id, patch).await?,
+    )))
+}
+
+/// Insert or replace yearly task ratings.
+#[utoipa::path(put, path = "/api/v1/people/{id}/ratings", params(("id" = i64, Path)), request_body = Vec<RatingInput>, responses((status = 200, body = Vec<RatingDto>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_ratings(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    Id(id): Id,
+    ApiJson(input): ApiJson<Vec<RatingInput>>,
+) -> ApiResult<Json<Vec<RatingDto>>> {
+    Ok(Json(
+        st.app
+            .put_ratings(&p, id, &input)
+            .await?
+            .iter()
+            .map(RatingDto::from)
+            .collect(),
+    ))
+}

@@ -1,0 +1,151 @@
+//! Extractors whose rejections speak Vietnamese: bad JSON, bad query strings and bad ids
+//! become 422/404 with a message saying what and where, never axum's English text.
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+use tdkt_app::AppError;
+use tdkt_domain::Invalid;
+
+use crate::errors::{ApiError, HtmlError};
+
+/// The field named in a serde message like "missing field `name` at line 1 column 2".
+fn serde_field(msg: &str) -> Option<String> {
+    let start = msg.find('`')? + 1;
+    let end = start + msg[start..].find('`')?;
+    Some(msg[start..end].to_string())
+}
+
+fn json_problem(r: &JsonRejection) -> Invalid {
+    match r {
+        JsonRejection::MissingJsonContentType(_) => {
+            Invalid::new("Content-Type", "Cần tiêu đề Content-Type: application/json")
+        }
+        JsonRejection::JsonSyntaxError(e) => Invalid::new(
+            "body",
+            format!("JSON sai cú pháp ({})", position(&e.body_text())),
+        ),
+        JsonRejection::JsonDataError(e) => {
+            let text = e.body_text();
+            if text.contains("missing field") {
+                let f = serde_field(&text).unwrap_or_default();
+                Invalid::new(f.clone(), format!("Thiếu trường «{f}»"))
+            } else if text.contains("unknown variant")
+                || text.contains("invalid type")
+                || text.contains("invalid value")
+            {
+                let path = text.split(':').next().unwrap_or("body").trim().to_string();
+                Invalid::new(
+                    path.clone(),
+                    format!("Giá trị của «{path}» sai kiểu hoặc không hợp lệ"),
+                )
+            } else {
+                Invalid::new(
+                    "body",
+                    format!("Dữ liệu JSON không hợp lệ ({})", position(&text)),
+                )
+            }
+        }
+        _ => Invalid::new("body", "Không đọc được nội dung yêu cầu"),
+    }
+}
+
+/// "line 1 column 20" → "dòng 1, cột 20".
+fn position(text: &str) -> String {
+    match text.rfind("line ") {
+        Some(i) => text[i..]
+            .replace("line ", "dòng ")
+            .replace(" column ", ", cột "),
+        None => "không rõ vị trí".into(),
+    }
+}
+
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(r) => Err(ApiError(AppError::Invalid(json_problem(&r)))),
+        }
+    }
+}
+
+fn query_problem(r: &QueryRejection) -> Invalid {
+    let text = r.body_text();
+    let field = serde_field(&text).unwrap_or_else(|| "query".into());
+    Invalid::new(
+        field.clone(),
+        format!("Tham số «{field}» trên đường dẫn không hợp lệ"),
+    )
+}
+
+/// Query string for the API.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(v)| ApiQuery(v))
+            .map_err(|r| ApiError(AppError::Invalid(query_problem(&r))))
+    }
+}
+
+/// Query string for pages.
+pub struct PageQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for PageQuery<T> {
+    type Rejection = HtmlError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(v)| PageQuery(v))
+            .map_err(|r| HtmlError(AppError::Invalid(query_problem(&r))))
+    }
+}
+
+/// A numeric id in the path; anything else is "not found", as HTML or JSON by the path.
+pub struct Id(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Path::<i64>::from_request_parts(parts, state).await {
+            Ok(Path(id)) => Ok(Id(id)),
+            Err(_) => {
+                let e = AppError::NotFound("bản ghi với mã số này".into());
+                Err(if parts.uri.path().starts_with("/api/") {
+                    ApiError(e).into_response()
+                } else {
+                    HtmlError(e).into_response()
+                })
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_serde_messages() {
+        assert_eq!(
+            serde_field("missing field `full_name` at line 1 column 2").as_deref(),
+            Some("full_name")
+        );
+        assert_eq!(
+            position("expected value at line 3 column 7"),
+            "dòng 3, cột 7"
+        );
+    }
+}

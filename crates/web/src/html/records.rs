@@ -1,0 +1,445 @@
+//! Units tree, unit page, people search and person page.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use serde::Deserialize;
+use tdkt_domain::dates::vn;
+use tdkt_store::{Paging, PersonRow, UnitFilter, UnitRef, UnitRow};
+
+use super::{Layout, render};
+use crate::AppState;
+use crate::auth::User;
+use crate::errors::HtmlError;
+use crate::extract::{Id, PageQuery};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/don-vi", get(units))
+        .route("/don-vi/tim", get(unit_search))
+        .route("/don-vi/{id}", get(unit))
+        .route("/don-vi/{id}/cay", get(unit_children))
+        .route("/ca-nhan", get(people))
+        .route("/ca-nhan/{id}", get(person))
+}
+
+pub struct UnitItem {
+    pub id: i64,
+    pub name: String,
+    pub kind: &'static str,
+    pub children: i64,
+    pub ended: Option<String>,
+}
+
+impl From<&UnitRow> for UnitItem {
+    fn from(u: &UnitRow) -> Self {
+        Self {
+            id: u.id,
+            name: u.name.clone(),
+            kind: u.kind.label(),
+            children: u.child_count,
+            ended: u
+                .valid_to
+                .filter(|t| *t < tdkt_app::today())
+                .map(|t| vn(t.next_day().unwrap_or(t))),
+        }
+    }
+}
+
+pub struct Results {
+    pub total: i64,
+    pub items: Vec<UnitItem>,
+}
+
+#[derive(Deserialize)]
+struct SearchQuery {
+    q: Option<String>,
+    trang: Option<i64>,
+    don_vi: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "units.html")]
+struct UnitsPage {
+    layout: Layout,
+    q: String,
+    results: Results,
+    roots: Vec<UnitItem>,
+}
+
+#[derive(Template)]
+#[template(path = "unit_results.html")]
+struct UnitResults {
+    q: String,
+    results: Results,
+}
+
+#[derive(Template)]
+#[template(path = "unit_children.html")]
+struct UnitChildren {
+    roots: Vec<UnitItem>,
+}
+
+async fn find_units(st: &AppState, p: &tdkt_app::Principal, q: &str) -> Result<Results, HtmlError> {
+    if q.trim().is_empty() {
+        return Ok(Results {
+            total: 0,
+            items: vec![],
+        });
+    }
+    let page = st
+        .app
+        .list_units(
+            p,
+            &UnitFilter {
+                q: Some(q.to_string()),
+                paging: Paging::new(None, Some(100)),
+                ..Default::default()
+            },
+        )
+        .await?;
+    Ok(Results {
+        total: page.total,
+        items: page.items.iter().map(UnitItem::from).collect(),
+    })
+}
+
+/// Top of the tree: the roots' children (the provinces under "Việt Nam").
+async fn tree_top(st: &AppState, p: &tdkt_app::Principal) -> Result<Vec<UnitItem>, HtmlError> {
+    let roots = st
+        .app
+        .list_units(
+            p,
+            &UnitFilter {
+                parent: Some(None),
+                ..Default::default()
+            },
+        )
+        .await?;
+    let mut out = Vec::new();
+    for r in &roots.items {
+        let kids = st
+            .app
+            .list_units(
+                p,
+                &UnitFilter {
+                    parent: Some(Some(r.id)),
+                    paging: Paging::new(None, Some(200)),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        out.extend(kids.items.iter().map(UnitItem::from));
+    }
+    Ok(out)
+}
+
+async fn units(
+    State(st): State<AppState>,
+    User(p): User,
+    PageQuery(q): PageQuery<SearchQuery>,
+) -> Result<Response, HtmlError> {
+    let text = q.q.unwrap_or_default();
+    let results = find_units(&st, &p, &text).await?;
+    let roots = if text.trim().is_empty() {
+        tree_top(&st, &p).await?
+    } else {
+        vec![]
+    };
+    render(&UnitsPage {
+        layout: Layout::for_user(&p, "/don-vi"),
+        q: text,
+        results,
+        roots,
+    })
+}
+
+async fn unit_search(
+    State(st): State<AppState>,
+    User(p): User,
+    PageQuery(q): PageQuery<SearchQuery>,
+) -> Result<Response, HtmlError> {
+    let text = q.q.unwrap_or_default();
+    let results = find_units(&st, &p, &text).await?;
+    render(&UnitResults { q: text, results })
+}
+
+async fn unit_children(
+    State(st): State<AppState>,
+    User(p): User,
+    Id(id): Id,
+) -> Result<Response, HtmlError> {
+    let kids = st
+        .app
+        .list_units(
+            &p,
+            &UnitFilter {
+                parent: Some(Some(id)),
+                paging: Paging::new(None, Some(200)),
+                ..Default::default()
+            },
+        )
+        .await?;
+    render(&UnitChildren {
+        roots: kids.items.iter().map(UnitItem::from).collect(),
+    })
+}
+
+pub struct UnitDetail {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub short_name: Option<String>,
+    pub validity: String,
+    pub ended: Option<String>,
+    pub note: Option<String>,
+    pub illustrative: bool,
+}
+
+pub struct EventItem {
+    pub date: String,
+    pub kind: &'static str,
+    pub from: Vec<UnitRef>,
+    pub to: Vec<UnitRef>,
+    pub legal_basis: Option<String>,
+    pub note: Option<String>,
+}
+
+pub struct HistoryItem {
+    pub name: String,
+    pub kind: &'static str,
+    pub until: String,
+}
+
+pub struct ClusterItem {
+    pub id: i64,
+    pub name: String,
+    pub year: i32,
+    pub role: &'static str,
+}
+
+pub struct PersonItem {
+    pub id: i64,
+    pub name: String,
+    pub birth: String,
+    pub position: String,
+    pub unit: String,
+}
+
+impl From<&PersonRow> for PersonItem {
+    fn from(p: &PersonRow) -> Self {
+        Self {
+            id: p.id,
+            name: p.full_name.clone(),
+            birth: p.birth.map(|b| b.vn()).unwrap_or_default(),
+            position: p.position.clone().unwrap_or_default(),
+            unit: p.unit_name.clone(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "unit.html")]
+struct UnitPage {
+    layout: Layout,
+    u: UnitDetail,
+    ancestors: Vec<UnitRef>,
+    lineage: Vec<EventItem>,
+    history: Vec<HistoryItem>,
+    clusters: Vec<ClusterItem>,
+    children: Vec<UnitItem>,
+    people: Option<Vec<PersonItem>>,
+    people_total: usize,
+}
+
+fn validity(u: &UnitRow) -> String {
+    match (u.valid_from, u.valid_to) {
+        (None, None) => "Đang hoạt động".into(),
+        (Some(f), None) => format!("Từ {}", vn(f)),
+        (None, Some(t)) => format!("Đến hết {}", vn(t)),
+        (Some(f), Some(t)) => format!("Từ {} đến hết {}", vn(f), vn(t)),
+    }
+}
+
+async fn unit(
+    State(st): State<AppState>,
+    User(p): User,
+    Id(id): Id,
+) -> Result<Response, HtmlError> {
+    let v = st
+        .app
+        .unit_view(&p, id, Paging::new(None, Some(50)))
+        .await?;
+    let item = UnitItem::from(&v.unit);
+    let mut ancestors = v.ancestors.clone();
+    ancestors.reverse();
+    render(&UnitPage {
+        layout: Layout::for_user(&p, "/don-vi"),
+        u: UnitDetail {
+            id: v.unit.id,
+            code: v.unit.code.clone(),
+            name: v.unit.name.clone(),
+            kind: v.unit.kind.label(),
+            short_name: v.unit.short_name.clone(),
+            validity: validity(&v.unit),
+            ended: item.ended,
+            note: v.unit.note.clone(),
+            illustrative: v.unit.illustrative,
+        },
+        ancestors,
+        lineage: v
+            .lineage
+            .iter()
+            .map(|e| EventItem {
+                date: vn(e.date),
+                kind: e.kind.label(),
+                from: e.from.clone(),
+                to: e.to.clone(),
+                legal_basis: e.legal_basis.clone(),
+                note: e.note.clone(),
+            })
+            .collect(),
+        history: v
+            .history
+            .iter()
+            .map(|h| HistoryItem {
+                name: h.name.clone(),
+                kind: h.kind.label(),
+                until: vn(h.valid_to),
+            })
+            .collect(),
+        clusters: v
+            .clusters
+            .iter()
+            .map(|c| ClusterItem {
+                id: c.cluster_id,
+                name: c.cluster_name.clone(),
+                year: c.year,
+                role: c.role.label(),
+            })
+            .collect(),
+        children: v.children.items.iter().map(UnitItem::from).collect(),
+        people_total: v.people.as_ref().map(|p| p.total as usize).unwrap_or(0),
+        people: v
+            .people
+            .map(|p| p.items.iter().map(PersonItem::from).collect()),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "people.html")]
+struct PeoplePage {
+    layout: Layout,
+    q: String,
+    unit_id: Option<i64>,
+    total: i64,
+    people: Vec<PersonItem>,
+    page: i64,
+    pages: i64,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+}
+
+async fn people(
+    State(st): State<AppState>,
+    User(p): User,
+    PageQuery(q): PageQuery<SearchQuery>,
+) -> Result<Response, HtmlError> {
+    let text = q.q.unwrap_or_default();
+    let paging = Paging::new(q.trang, Some(50));
+    let found = st
+        .app
+        .search_people(
+            &p,
+            Some(&text)
+                .filter(|t| !t.trim().is_empty())
+                .map(|t| t.as_str()),
+            q.don_vi,
+            paging,
+        )
+        .await?;
+    let pages = ((found.total + paging.per_page - 1) / paging.per_page).max(1);
+    let href = |page: i64| {
+        let mut s = format!("/ca-nhan?q={}&trang={page}", crate::auth::encode(&text));
+        if let Some(u) = q.don_vi {
+            s.push_str(&format!("&don_vi={u}"));
+        }
+        s
+    };
+    render(&PeoplePage {
+        layout: Layout::for_user(&p, "/ca-nhan"),
+        unit_id: q.don_vi,
+        total: found.total,
+        people: found.items.iter().map(PersonItem::from).collect(),
+        page: paging.page,
+        pages,
+        prev_href: (paging.page > 1).then(|| href(paging.page - 1)),
+        next_href: (paging.page < pages).then(|| href(paging.page + 1)),
+        q: text,
+    })
+}
+
+pub struct PositionItem {
+    pub from: String,
+    pub until: String,
+    pub unit_id: i64,
+    pub unit: String,
+    pub position: String,
+}
+
+#[derive(Template)]
+#[template(path = "person.html")]
+struct PersonPage {
+    layout: Layout,
+    name: String,
+    illustrative: bool,
+    gender: &'static str,
+    birth: String,
+    cccd: String,
+    position: String,
+    unit_id: i64,
+    unit_name: String,
+    unit_path: Vec<UnitRef>,
+    ratings: Vec<(i32, &'static str)>,
+    positions: Vec<PositionItem>,
+}
+
+async fn person(
+    State(st): State<AppState>,
+    User(p): User,
+    Id(id): Id,
+) -> Result<Response, HtmlError> {
+    let v = st.app.person_view(&p, id).await?;
+    let x = &v.person;
+    render(&PersonPage {
+        layout: Layout::for_user(&p, "/ca-nhan"),
+        name: x.full_name.clone(),
+        illustrative: x.illustrative,
+        gender: x.gender.label(),
+        birth: x.birth.map(|b| b.vn()).unwrap_or_else(|| "Chưa có".into()),
+        cccd: x.cccd.clone().unwrap_or_else(|| "Chưa có".into()),
+        position: x.position.clone().unwrap_or_default(),
+        unit_id: x.unit_id,
+        unit_name: x.unit_name.clone(),
+        unit_path: v.unit_path.clone(),
+        ratings: v
+            .ratings
+            .iter()
+            .map(|r| (r.year, r.rating.label()))
+            .collect(),
+        positions: v
+            .positions
+            .iter()
+            .map(|p| PositionItem {
+                from: vn(p.start_date),
+                until: p.end_date.map(vn).unwrap_or_else(|| "nay".into()),
+                unit_id: p.unit_id,
+                unit: p.unit_name.clone(),
+                position: p.position.clone().unwrap_or_default(),
+            })
+            .collect(),
+    })
+}
