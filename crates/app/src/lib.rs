@@ -9,6 +9,8 @@ pub mod clusters;
 pub mod demo;
 pub mod error;
 pub mod people;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod units;
 
 use std::sync::Arc;

@@ -9,8 +9,8 @@ use tdkt_domain::access::{Action, Reach, Role, allows};
 use tdkt_store::conformance::new_person;
 use tdkt_store::{Actor, NewUser};
 
-use crate::on_both;
-use crate::support::{Backend, TestApp, principal};
+use tdkt_app::on_both;
+use tdkt_app::testing::{Backend, TestApp, principal};
 
 on_both!(every_role_action_and_reach);
 

@@ -4,8 +4,8 @@ use tdkt_domain::audit::ChainBreak;
 use tdkt_store::Actor;
 use tdkt_store::conformance::new_person;
 
-use crate::on_both;
-use crate::support::{Backend, TestApp};
+use tdkt_app::on_both;
+use tdkt_app::testing::{Backend, TestApp};
 
 on_both!(edit_is_named, deletion_is_named, tail_deletion_is_named);
 

@@ -5,8 +5,8 @@ use std::net::IpAddr;
 use tdkt_app::AppError;
 use tdkt_app::accounts::UserInput;
 
-use crate::on_both;
-use crate::support::{Backend, TestApp};
+use tdkt_app::on_both;
+use tdkt_app::testing::{Backend, TestApp};
 
 on_both!(
     login_lockout_and_sessions,

@@ -6,8 +6,8 @@ use tdkt_domain::unit::LineageKind;
 use tdkt_store::{Paging, UnitFilter};
 use time::macros::date;
 
-use crate::on_both;
-use crate::support::{Backend, TestApp};
+use tdkt_app::on_both;
+use tdkt_app::testing::{Backend, TestApp};
 
 on_both!(demo_loads_the_seeds);
 

@@ -6,4 +6,3 @@ mod audit;
 mod auth;
 mod demo;
 mod records;
-mod support;

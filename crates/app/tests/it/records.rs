@@ -5,8 +5,8 @@ use tdkt_app::units::UnitInput;
 use tdkt_domain::access::Role;
 use tdkt_store::Paging;
 
-use crate::on_both;
-use crate::support::{Backend, TestApp, principal};
+use tdkt_app::on_both;
+use tdkt_app::testing::{Backend, TestApp, principal};
 
 on_both!(bad_input_is_named_and_writes_nothing, people_are_scoped);
 

@@ -1,6 +1,8 @@
+//! Test support: a fresh SQLite file or PostgreSQL database per test, behind an `App`.
+
 use std::sync::Arc;
 
-use tdkt_app::{App, Principal, Settings};
+use crate::{App, Principal, Settings};
 use tdkt_domain::access::{Grant, Role};
 use tdkt_domain::unit::UnitKind;
 use tdkt_store::conformance::new_unit;
@@ -117,13 +119,13 @@ macro_rules! on_both {
         mod sqlite {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() { super::$name($crate::support::Backend::Sqlite).await }
+                async fn $name() { super::$name(tdkt_app::testing::Backend::Sqlite).await }
             )*
         }
         mod postgres {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() { super::$name($crate::support::Backend::Postgres).await }
+                async fn $name() { super::$name(tdkt_app::testing::Backend::Postgres).await }
             )*
         }
     };
