@@ -235,7 +235,16 @@ pub(crate) async fn search(pool: &Pool<Db>, f: &PersonFilter) -> StoreResult<Pag
         "SELECT {PERSON_COLUMNS} FROM people p JOIN units u ON u.id = p.unit_id"
     ));
     push_filters(&mut q, f)?;
-    q.push(" ORDER BY p.search_key, p.id LIMIT ")
+    // Whole-phrase matches first ("nguyen van duc" before "nguyen duc van").
+    q.push(" ORDER BY ");
+    if let Some(text) = f.q.as_deref().map(fold).filter(|s| !s.is_empty()) {
+        q.push("CASE WHEN p.search_key = ")
+            .push_bind(text.clone())
+            .push(" THEN 0 WHEN p.search_key LIKE ")
+            .push_bind(format!("%{text}%"))
+            .push(" THEN 1 ELSE 2 END, ");
+    }
+    q.push("p.search_key, p.id LIMIT ")
         .push_bind(f.paging.per_page)
         .push(" OFFSET ")
         .push_bind(f.paging.offset());

@@ -290,6 +290,26 @@ pub async fn people_search_folds_diacritics(s: Arc<dyn Store>) {
             .await
             .unwrap();
     }
+    // Whole-phrase matches come first, then people whose words match in another order.
+    s.create_person(&sys(), new_person("Nguyễn Đức Văn", root.id))
+        .await
+        .unwrap();
+    let ranked: Vec<String> = s
+        .search_people(&PersonFilter {
+            q: Some("nguyen van duc".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|p| p.full_name)
+        .collect();
+    assert_eq!(ranked.len(), 3);
+    assert_eq!(ranked[2], "Nguyễn Đức Văn");
+    let mut plain = ranked[..2].to_vec();
+    plain.sort();
+    assert_eq!(plain, ["Nguyễn Văn Dục", "Nguyễn Văn Đức"]);
     let find = |q: &'static str| async move {
         let mut v: Vec<String> = s
             .search_people(&PersonFilter {
@@ -301,15 +321,15 @@ pub async fn people_search_folds_diacritics(s: Arc<dyn Store>) {
             .items
             .into_iter()
             .map(|p| p.full_name)
+            .filter(|n| n != "Nguyễn Đức Văn")
             .collect();
         v.sort();
         v
     };
-    let plain = find("nguyen van duc").await;
-    assert_eq!(plain, ["Nguyễn Văn Dục", "Nguyễn Văn Đức"]);
     assert_eq!(find("Nguyễn Văn Đức").await, plain);
     assert_eq!(find("NGUYEN   VAN   DUC").await, plain);
     assert_eq!(find("đức").await.len(), 4);
+    assert_eq!(find("van").await.len(), 4);
     // Words of under three letters still match.
     assert_eq!(find("le").await, ["Lê Thị Hoa", "Lê Văn Dũng"]);
     assert_eq!(find("le dung").await, ["Lê Văn Dũng"]);

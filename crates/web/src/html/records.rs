@@ -58,6 +58,13 @@ struct SearchQuery {
     q: Option<String>,
     trang: Option<i64>,
     don_vi: Option<i64>,
+    /// Also show units no longer in force (the 63 provinces before 2025, the districts).
+    ca_cu: Option<u8>,
+}
+
+/// Units in force today unless history was asked for.
+fn in_force(show_all: bool) -> Option<time::Date> {
+    (!show_all).then(tdkt_app::today)
 }
 
 #[derive(Template)]
@@ -67,6 +74,7 @@ struct UnitsPage {
     q: String,
     results: Results,
     roots: Vec<UnitItem>,
+    show_all: bool,
 }
 
 #[derive(Template)]
@@ -80,6 +88,7 @@ struct UnitResults {
 #[template(path = "unit_children.html")]
 struct UnitChildren {
     roots: Vec<UnitItem>,
+    show_all: bool,
 }
 
 async fn find_units(st: &AppState, p: &tdkt_app::Principal, q: &str) -> Result<Results, HtmlError> {
@@ -107,7 +116,11 @@ async fn find_units(st: &AppState, p: &tdkt_app::Principal, q: &str) -> Result<R
 }
 
 /// Top of the tree: the roots' children (the provinces under "Việt Nam").
-async fn tree_top(st: &AppState, p: &tdkt_app::Principal) -> Result<Vec<UnitItem>, HtmlError> {
+async fn tree_top(
+    st: &AppState,
+    p: &tdkt_app::Principal,
+    show_all: bool,
+) -> Result<Vec<UnitItem>, HtmlError> {
     let roots = st
         .app
         .list_units(
@@ -120,20 +133,31 @@ async fn tree_top(st: &AppState, p: &tdkt_app::Principal) -> Result<Vec<UnitItem
         .await?;
     let mut out = Vec::new();
     for r in &roots.items {
-        let kids = st
-            .app
-            .list_units(
-                p,
-                &UnitFilter {
-                    parent: Some(Some(r.id)),
-                    paging: Paging::new(None, Some(200)),
-                    ..Default::default()
-                },
-            )
-            .await?;
-        out.extend(kids.items.iter().map(UnitItem::from));
+        out.extend(children_of(st, p, r.id, show_all).await?);
     }
     Ok(out)
+}
+
+async fn children_of(
+    st: &AppState,
+    p: &tdkt_app::Principal,
+    id: i64,
+    show_all: bool,
+) -> Result<Vec<UnitItem>, HtmlError> {
+    let filter = UnitFilter {
+        parent: Some(Some(id)),
+        active_on: in_force(show_all),
+        paging: Paging::new(None, Some(200)),
+        ..Default::default()
+    };
+    Ok(st
+        .app
+        .list_units(p, &filter)
+        .await?
+        .items
+        .iter()
+        .map(UnitItem::from)
+        .collect())
 }
 
 async fn units(
@@ -143,8 +167,9 @@ async fn units(
 ) -> Result<Response, HtmlError> {
     let text = q.q.unwrap_or_default();
     let results = find_units(&st, &p, &text).await?;
+    let show_all = q.ca_cu == Some(1);
     let roots = if text.trim().is_empty() {
-        tree_top(&st, &p).await?
+        tree_top(&st, &p, show_all).await?
     } else {
         vec![]
     };
@@ -153,6 +178,7 @@ async fn units(
         q: text,
         results,
         roots,
+        show_all,
     })
 }
 
@@ -170,20 +196,12 @@ async fn unit_children(
     State(st): State<AppState>,
     User(p): User,
     Id(id): Id,
+    PageQuery(q): PageQuery<SearchQuery>,
 ) -> Result<Response, HtmlError> {
-    let kids = st
-        .app
-        .list_units(
-            &p,
-            &UnitFilter {
-                parent: Some(Some(id)),
-                paging: Paging::new(None, Some(200)),
-                ..Default::default()
-            },
-        )
-        .await?;
+    let show_all = q.ca_cu == Some(1);
     render(&UnitChildren {
-        roots: kids.items.iter().map(UnitItem::from).collect(),
+        roots: children_of(&st, &p, id, show_all).await?,
+        show_all,
     })
 }
 
