@@ -48,7 +48,7 @@ pub(crate) async fn create(b: &Backend, actor: &Actor, new: NewCluster) -> Store
             .map_err(db_err)?;
         }
     }
-    let mut rows = load(&mut *tx, Some(id)).await?;
+    let mut rows = load(&mut tx, Some(id)).await?;
     let cluster = rows.pop().ok_or(StoreError::NotFound("cụm thi đua"))?;
     append(
         &mut tx,

@@ -417,9 +417,9 @@ where
     .fetch_all(ex)
     .await
     .map_err(db_err)?;
-    Ok(group_events(&rows)?
+    group_events(&rows)?
         .pop()
-        .ok_or(StoreError::NotFound("biến động"))?)
+        .ok_or(StoreError::NotFound("biến động"))
 }
 
 /// Folds rows of (event, link) into events, keeping the rows' order of events.
