@@ -172,19 +172,8 @@ pub async fn load(app: &App) -> AppResult<DemoReport> {
         actor: Actor::system("demo"),
         report: DemoReport::default(),
     };
-    let vn = l
-        .unit(NewUnit {
-            code: "vn".into(),
-            kind: UnitKind::Nation,
-            name: "Việt Nam".into(),
-            short_name: None,
-            parent_id: None,
-            valid_from: None,
-            valid_to: None,
-            note: None,
-            illustrative: false,
-        })
-        .await?;
+    let vn = app.ensure_root().await?;
+    l.report.units += 1;
     let council = l
         .unit(unit(
             "hdtdkt_tw".into(),

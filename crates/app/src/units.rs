@@ -106,7 +106,36 @@ pub struct UnitView {
     pub people: Option<Page<PersonRow>>,
 }
 
+/// The root every tree hangs from: the nation.
+pub const ROOT_CODE: &str = "vn";
+
 impl App {
+    /// Creates the root unit "Việt Nam" in an empty database, so that a fresh install can
+    /// grant its first administrator on it.
+    pub async fn ensure_root(&self) -> AppResult<UnitRow> {
+        match self.store.unit_by_code(ROOT_CODE).await {
+            Ok(u) => Ok(u),
+            Err(tdkt_store::StoreError::NotFound(_)) => Ok(self
+                .store
+                .create_unit(
+                    &Actor::system("init"),
+                    NewUnit {
+                        code: ROOT_CODE.into(),
+                        kind: UnitKind::Nation,
+                        name: "Việt Nam".into(),
+                        short_name: None,
+                        parent_id: None,
+                        valid_from: None,
+                        valid_to: None,
+                        note: None,
+                        illustrative: false,
+                    },
+                )
+                .await?),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     fn require_unscoped(&self, p: &Principal, action: Action) -> AppResult<()> {
         if unscoped(&p.grants, action) {
             Ok(())

@@ -130,7 +130,9 @@ async fn open(cfg: &Config) -> Result<App> {
     )
     .await
     .with_context(|| format!("không mở được cơ sở dữ liệu {}", redact(&cfg.database_url)))?;
-    Ok(App::new(store, cfg.settings()))
+    let app = App::new(store, cfg.settings());
+    app.ensure_root().await?;
+    Ok(app)
 }
 
 /// Hides a password in a database URL before printing it.
@@ -200,7 +202,8 @@ async fn run(command: Command, mut cfg: Config) -> Result<ExitCode> {
                 cfg.sqlite_synchronous = "normal".into();
             }
             let app = open(&cfg).await?;
-            let empty = app.store.list_units(&Default::default()).await?.total == 0;
+            // Only the root, which every start creates, may be there.
+            let empty = app.store.list_units(&Default::default()).await?.total <= 1;
             if !empty {
                 bail!(
                     "cơ sở dữ liệu {} đã có dữ liệu; demo cần một cơ sở dữ liệu trống",
