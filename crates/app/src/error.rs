@@ -63,6 +63,14 @@ impl AppError {
         }
     }
 
+    /// The full text for operators (command line, logs): internal details included.
+    pub fn detail(&self) -> String {
+        match self {
+            AppError::Internal(m) => format!("{self} ({m})"),
+            e => e.to_string(),
+        }
+    }
+
     pub fn forbidden() -> Self {
         AppError::Forbidden("Bạn không có quyền thực hiện thao tác này".into())
     }

@@ -473,6 +473,11 @@ pub async fn positions_and_ratings(s: Arc<dyn Store>) {
     assert_eq!(pos[1].end_date, Some(date!(2024 - 02 - 29)));
 
     let r = |year, rating| RatingRow { year, rating };
+    // The refused update wrote no rating; the accepted one wrote its 2022 rating with it.
+    assert_eq!(
+        s.person_ratings(p.id).await.unwrap(),
+        [r(2022, TaskRating::Completed)]
+    );
     s.put_ratings(
         &sys(),
         p.id,
@@ -487,6 +492,7 @@ pub async fn positions_and_ratings(s: Arc<dyn Store>) {
     assert_eq!(
         after,
         [
+            r(2022, TaskRating::Completed),
             r(2023, TaskRating::Excellent),
             r(2024, TaskRating::Excellent)
         ]

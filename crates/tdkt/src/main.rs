@@ -129,10 +129,19 @@ async fn open(cfg: &Config) -> Result<App> {
         cfg.db_max_connections,
     )
     .await
+    .map_err(cli_err)
     .with_context(|| format!("không mở được cơ sở dữ liệu {}", redact(&cfg.database_url)))?;
     let app = App::new(store, cfg.settings());
-    app.ensure_root().await?;
+    app.ensure_root().await.map_err(cli_err)?;
     Ok(app)
+}
+
+/// Operators see the details that users never do.
+fn cli_err(e: tdkt_app::AppError) -> anyhow::Error {
+    match e.field() {
+        Some(f) => anyhow::anyhow!("{f}: {}", e.detail()),
+        None => anyhow::anyhow!("{}", e.detail()),
+    }
 }
 
 /// Hides a password in a database URL before printing it.
@@ -203,7 +212,13 @@ async fn run(command: Command, mut cfg: Config) -> Result<ExitCode> {
             }
             let app = open(&cfg).await?;
             // Only the root, which every start creates, may be there.
-            let empty = app.store.list_units(&Default::default()).await?.total <= 1;
+            let empty = app
+                .store
+                .list_units(&Default::default())
+                .await
+                .map_err(|e| cli_err(e.into()))?
+                .total
+                <= 1;
             if !empty {
                 bail!(
                     "cơ sở dữ liệu {} đã có dữ liệu; demo cần một cơ sở dữ liệu trống",
@@ -211,7 +226,7 @@ async fn run(command: Command, mut cfg: Config) -> Result<ExitCode> {
                 );
             }
             let started = std::time::Instant::now();
-            let r = tdkt_app::demo::load(&app).await?;
+            let r = tdkt_app::demo::load(&app).await.map_err(cli_err)?;
             println!(
                 "Đã tạo dữ liệu demo trong {:.1} giây: {} đơn vị, {} biến động, {} cá nhân, {} cụm thi đua, {} tài khoản.",
                 started.elapsed().as_secs_f64(),
@@ -270,26 +285,28 @@ async fn run(command: Command, mut cfg: Config) -> Result<ExitCode> {
                     },
                 )
                 .await
-                .map_err(|e| match e.field() {
-                    Some(f) => anyhow::anyhow!("{f}: {e}"),
-                    None => anyhow::anyhow!("{e}"),
-                })?;
+                .map_err(cli_err)?;
             println!("Đã tạo tài khoản {} (mã số {})", u.username, u.id);
         }
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
             let app = open(&cfg).await?;
-            return Ok(match tdkt_app::audit::verify(&*app.store).await? {
-                Ok(n) => {
-                    println!("OK: chuỗi nhật ký nguyên vẹn, {n} mục");
-                    ExitCode::SUCCESS
-                }
-                Err(b) => {
-                    println!("HỎNG: {b}");
-                    ExitCode::FAILURE
-                }
-            });
+            return Ok(
+                match tdkt_app::audit::verify(&*app.store)
+                    .await
+                    .map_err(cli_err)?
+                {
+                    Ok(n) => {
+                        println!("OK: chuỗi nhật ký nguyên vẹn, {n} mục");
+                        ExitCode::SUCCESS
+                    }
+                    Err(b) => {
+                        println!("HỎNG: {b}");
+                        ExitCode::FAILURE
+                    }
+                },
+            );
         }
         Command::Openapi => println!("{}", tdkt_web::openapi_json()),
     }

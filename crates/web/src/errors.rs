@@ -129,3 +129,53 @@ pub fn panic_page(err: Box<dyn Any + Send + 'static>) -> Response {
         "Lỗi hệ thống; chi tiết đã được ghi vào nhật ký máy chủ".into(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn body(r: Response) -> String {
+        let b = axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap();
+        String::from_utf8(b.to_vec()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn internal_errors_leak_nothing() {
+        let e = AppError::Internal(
+            "error returned from database: UNIQUE constraint failed: users.username".into(),
+        );
+        let html = HtmlError(AppError::Internal(e.to_string())).into_response();
+        assert_eq!(html.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let text = body(html).await;
+        assert!(
+            text.contains("Lỗi hệ thống") && !text.contains("UNIQUE") && !text.contains("database"),
+            "{text}"
+        );
+        let api = ApiError(e).into_response();
+        let text = body(api).await;
+        assert!(
+            text.contains("\"internal\"") && !text.contains("UNIQUE"),
+            "{text}"
+        );
+    }
+
+    #[tokio::test]
+    async fn panics_become_a_plain_page() {
+        let r = panic_page(Box::new("index out of bounds: SELECT * FROM users"));
+        assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let text = body(r).await;
+        assert!(!text.contains("SELECT") && text.contains("Lỗi hệ thống"));
+    }
+
+    #[tokio::test]
+    async fn validation_is_422_with_the_message() {
+        let r = HtmlError(AppError::Invalid(tdkt_domain::Invalid::new(
+            "cccd",
+            "Số CCCD phải gồm đúng 12 chữ số",
+        )))
+        .into_response();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let text = body(r).await;
+        assert!(text.contains("Dữ liệu không hợp lệ") && text.contains("12 chữ số"));
+    }
+}
