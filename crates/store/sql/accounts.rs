@@ -351,7 +351,7 @@ pub(crate) async fn create_token(
 
 pub(crate) async fn token_user(b: &Backend, hash: &str) -> StoreResult<Option<i64>> {
     let row = sqlx::query(
-        "SELECT t.id, t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id
+        "SELECT t.id, t.user_id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active",
     )
     .bind(hash)
@@ -360,15 +360,20 @@ pub(crate) async fn token_user(b: &Backend, hash: &str) -> StoreResult<Option<i6
     .map_err(db_err)?;
     let Some(row) = row else { return Ok(None) };
     let (id, user_id): (i64, i64) = (get(&row, "id")?, get(&row, "user_id")?);
-    // Last use is bookkeeping, not an audited change: it goes outside the chain.
-    let mut tx = begin(b).await?;
-    sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-        .bind(now())
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    commit(tx).await?;
+    let last: Option<OffsetDateTime> = get(&row, "last_used_at")?;
+    let t = now();
+    // Last use is bookkeeping, not an audited change, and is written at most once a minute
+    // so that API reads do not queue behind writes.
+    if last.is_none_or(|l| t - l > time::Duration::minutes(1)) {
+        let mut tx = begin(b).await?;
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(t)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        commit(tx).await?;
+    }
     Ok(Some(user_id))
 }
 

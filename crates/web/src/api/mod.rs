@@ -94,7 +94,7 @@ struct UnitQuery {
 }
 
 /// List units with paging and filters.
-#[utoipa::path(get, path = "/api/v1/units", params(UnitQuery), responses((status = 200, body = UnitList), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(tag = "Đơn vị", get, path = "/api/v1/units", params(UnitQuery), responses((status = 200, body = UnitList), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn list_units(
     State(st): State<AppState>,
     ApiUser(p): ApiUser,
@@ -127,7 +127,7 @@ async fn list_units(
 }
 
 /// Create a unit under a parent the caller manages.
-#[utoipa::path(post, path = "/api/v1/units", request_body = UnitInput, responses((status = 201, body = UnitDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(tag = "Đơn vị", post, path = "/api/v1/units", request_body = UnitInput, responses((status = 201, body = UnitDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_unit(
     State(st): State<AppState>,
     ApiUser(p): ApiUser,
@@ -138,7 +138,7 @@ async fn create_unit(
 }
 
 /// One unit.
-#[utoipa::path(get, path = "/api/v1/units/{id}", params(("id" = i64, Path)), responses((status = 200, body = UnitDto), (status = 404, body = ErrorBody)))]
+#[utoipa::path(tag = "Đơn vị", get, path = "/api/v1/units/{id}", params(("id" = i64, Path)), responses((status = 200, body = UnitDto), (status = 404, body = ErrorBody)))]
 async fn get_unit(
     State(st): State<AppState>,
     ApiUser(p): ApiUser,
@@ -148,7 +148,7 @@ async fn get_unit(
 }
 
 /// Change a unit; a change of name, kind or parent keeps the old state in its history.
-#[utoipa::path(patch, path = "/api/v1/units/{id}", params(("id" = i64, Path)), request_body = UnitPatch, responses((status = 200, body = UnitDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(tag = "Đơn vị", patch, path = "/api/v1/units/{id}", params(("id" = i64, Path)), request_body = UnitPatch, responses((status = 200, body = UnitDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_unit(
     State(st): State<AppState>,
     ApiUser(p): ApiUser,
@@ -161,7 +161,7 @@ async fn update_unit(
 }
 
 /// Lineage events (merge, split, rename, move) the unit took part in.
-#[utoipa::path(get, path = "/api/v1/units/{id}/lineage", params(("id" = i64, Path)), responses((status = 200, body = Vec<LineageDto>), (status = 404, body = ErrorBody)))]
+#[utoipa::path(tag = "Đơn vị", get, path = "/api/v1/units/{id}/lineage", params(("id" = i64, Path)), responses((status = 200, body = Vec<LineageDto>), (status = 404, body = ErrorBody)))]
 async fn unit_lineage(
     State(st): State<AppState>,
     ApiUser(p): ApiUser,
@@ -178,7 +178,7 @@ async fn unit_lineage(
 }
 
 /// Record a lineage event.
-#[utoipa::path(post, path = "/api/v1/lineage-events", request_body = LineageInput, responses((status = 201, body = LineageDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(tag = "Đơn vị", post, path = "/api/v1/lineage-events", request_body = LineageInput, responses((status = 201, body = LineageDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_lineage(
     State(st): State<AppState>,
     ApiUser(p): ApiUser,
@@ -201,7 +201,7 @@ struct PeopleQuery {
 }
 
 /// Search people the caller may see.
-#[utoipa::path(get, path = "/api/v1/people", params(PeopleQuery), responses((status = 200, body = PersonList), (status = 401, body = ErrorBody)))]
+#[utoipa::path(tag = "Cá nhân", get, path = "/api/v1/people", params(PeopleQuery), responses((status = 200, body = PersonList), (status = 401, body = ErrorBody)))]
 async fn list_people(
     State(st): State<AppState>,
     ApiUser(p): ApiUser,
@@ -225,7 +225,7 @@ async fn list_people(
 }
 
 /// Create a person (with optional yearly ratings).
-#[utoipa::path(post, path = "/api/v1/people", request_body = PersonInput, responses((status = 201, body = PersonDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(tag = "Cá nhân", post, path = "/api/v1/people", request_body = PersonInput, responses((status = 201, body = PersonDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_person(
     State(st): State<AppState>,
     ApiUser(p): ApiUser,
@@ -237,7 +237,7 @@ async fn create_person(
 }
 
 /// One person with positions and ratings.
-#[utoipa::path(get, path = "/api/v1/people/{id}", params(("id" = i64, Path)), responses((status = 200, body = PersonDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(tag = "Cá nhân", get, path = "/api/v1/people/{id}", params(("id" = i64, Path)), responses((status = 200, body = PersonDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn get_person(
     State(st): State<AppState>,
     ApiUser(p): ApiUser,
@@ -262,7 +262,7 @@ async fn get_person(
 }
 
 /// Change a person; a new unit or position closes the current one.
-#[utoipa::path(patch, path = "/api/v1/people/{id}", params(("id" = i64, Path)), request_body = PersonPatch, responses((status = 200, body = PersonDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(tag = "Cá nhân", patch, path = "/api/v1/people/{id}", params(("id" = i64, Path)), request_body = PersonPatch, responses((status = 200, body = PersonDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_person(
     State(st): State<AppState>,
     ApiUser(p): ApiUser,
@@ -275,7 +275,7 @@ async fn update_person(
 }
 
 /// Insert or replace yearly task ratings.
-#[utoipa::path(put, path = "/api/v1/people/{id}/ratings", params(("id" = i64, Path)), request_body = Vec<RatingInput>, responses((status = 200, body = Vec<RatingDto>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(tag = "Cá nhân", put, path = "/api/v1/people/{id}/ratings", params(("id" = i64, Path)), request_body = Vec<RatingInput>, responses((status = 200, body = Vec<RatingDto>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn put_ratings(
     State(st): State<AppState>,
     ApiUser(p): ApiUser,
