@@ -6,6 +6,7 @@ pub mod audit;
 pub mod cluster;
 pub mod dates;
 pub mod error;
+pub mod evaluation;
 pub mod person;
 pub mod text;
 pub mod unit;
