@@ -66,6 +66,22 @@ enum Command {
     },
     /// Print the OpenAPI document of the JSON API.
     Openapi,
+    /// Cluster conference tools.
+    Cluster {
+        #[command(subcommand)]
+        command: ClusterCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ClusterCommand {
+    /// Score, rank and tally a cluster year from a JSON file (format: docs/cluster-evaluation.md);
+    /// prints the result as JSON. Needs no database.
+    Evaluate {
+        /// The input file; `-` reads standard input.
+        #[arg(long)]
+        input: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -96,6 +112,16 @@ enum AuditCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Pure computation: no configuration or database needed.
+    if let Command::Cluster {
+        command: ClusterCommand::Evaluate { input },
+    } = &cli.command
+    {
+        return evaluate(input).unwrap_or_else(|e| {
+            eprintln!("Lỗi: {e:#}");
+            ExitCode::FAILURE
+        });
+    }
     let cfg = match Config::load(cli.config.as_deref(), cli.database_url.as_deref()) {
         Ok(c) => c,
         Err(e) => {
@@ -141,6 +167,37 @@ fn cli_err(e: tdkt_app::AppError) -> anyhow::Error {
     match e.field() {
         Some(f) => anyhow::anyhow!("{f}: {}", e.detail()),
         None => anyhow::anyhow!("{}", e.detail()),
+    }
+}
+
+fn evaluate(path: &std::path::Path) -> Result<ExitCode> {
+    let text = if path.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin())?
+    } else {
+        std::fs::read_to_string(path)
+            .with_context(|| format!("không đọc được tệp {}", path.display()))?
+    };
+    let input: tdkt_domain::evaluation::EvaluationInput = match serde_json::from_str(&text) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!(
+                "Lỗi: tệp {} không đúng định dạng (dòng {}, cột {}): {e}",
+                path.display(),
+                e.line(),
+                e.column()
+            );
+            return Ok(ExitCode::from(2));
+        }
+    };
+    match tdkt_domain::evaluation::evaluate(&input) {
+        Ok(out) => {
+            println!("{}", serde_json::to_string_pretty(&out)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("Lỗi: {}: {}", e.field, e.message);
+            Ok(ExitCode::from(2))
+        }
     }
 }
 
@@ -309,6 +366,9 @@ async fn run(command: Command, mut cfg: Config) -> Result<ExitCode> {
             );
         }
         Command::Openapi => println!("{}", tdkt_web::openapi_json()),
+        Command::Cluster {
+            command: ClusterCommand::Evaluate { input },
+        } => return evaluate(&input),
     }
     Ok(ExitCode::SUCCESS)
 }

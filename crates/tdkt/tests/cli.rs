@@ -254,3 +254,54 @@ fn serve_answers_http() {
         "{answer}"
     );
 }
+
+#[test]
+fn cluster_evaluate_reads_the_documented_example() {
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/examples/cluster-2022-tay-nguyen.json"
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_tdkt"))
+        .args(["cluster", "evaluate", "--input", example])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["ranking"][0]["id"], "binh_dinh");
+    assert_eq!(
+        v["ballot"]["categories"][0]["elected"],
+        serde_json::json!(["binh_dinh", "dak_nong"])
+    );
+    assert_eq!(v["ballot"]["rule_hash"].as_str().unwrap().len(), 64);
+
+    // A score above the criterion's maximum is refused, naming the item.
+    let mut bad: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example).unwrap()).unwrap();
+    bad["scores"][3]["points"] = serde_json::json!(99);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.json");
+    std::fs::write(&path, bad.to_string()).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_tdkt"))
+        .args(["cluster", "evaluate", "--input"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).contains("scores[3].points") && text(&o).contains("ngoài khoảng"),
+        "{}",
+        text(&o)
+    );
+    std::fs::write(&path, "{\"members\": [").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_tdkt"))
+        .args(["cluster", "evaluate", "--input"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).contains("không đúng định dạng (dòng 1"),
+        "{}",
+        text(&o)
+    );
+}

@@ -60,6 +60,10 @@ pub async fn check(req: Request, next: Next) -> Response {
     if auth.via_bearer {
         return next.run(req).await;
     }
+    // An API call with neither token nor session has nothing to forge: say who is missing.
+    if api && auth.principal.is_none() {
+        return ApiError(AppError::Unauthenticated).into_response();
+    }
     if !same_origin(&req) {
         return refuse(api);
     }

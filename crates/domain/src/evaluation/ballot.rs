@@ -61,7 +61,11 @@ pub struct Threshold {
 impl Default for Threshold {
     /// More than half of all members.
     fn default() -> Self {
-        Self { basis: Basis::Members, fraction: 0.5, strict: true }
+        Self {
+            basis: Basis::Members,
+            fraction: 0.5,
+            strict: true,
+        }
     }
 }
 
@@ -119,14 +123,24 @@ pub struct BallotOutcome {
 }
 
 /// The rules as frozen when voting opens: candidate lists resolved and sorted.
-pub fn resolve_rules(rules: &BallotRules, members: &[Member], ranking: &[RankedUnit]) -> Result<BallotRules, Invalid> {
+pub fn resolve_rules(
+    rules: &BallotRules,
+    members: &[Member],
+    ranking: &[RankedUnit],
+) -> Result<BallotRules, Invalid> {
     let ids: BTreeSet<&str> = members.iter().map(|m| m.id.as_str()).collect();
     let eligible = rules.eligible_voters.unwrap_or(members.len());
     if eligible == 0 {
-        return Err(Invalid::new("ballot.rules.eligible_voters", "Số người có quyền bỏ phiếu phải lớn hơn 0"));
+        return Err(Invalid::new(
+            "ballot.rules.eligible_voters",
+            "Số người có quyền bỏ phiếu phải lớn hơn 0",
+        ));
     }
     if !(0.0..=1.0).contains(&rules.quorum) {
-        return Err(Invalid::new("ballot.rules.quorum", "Tỷ lệ tối thiểu có mặt phải trong khoảng 0–1"));
+        return Err(Invalid::new(
+            "ballot.rules.quorum",
+            "Tỷ lệ tối thiểu có mặt phải trong khoảng 0–1",
+        ));
     }
     let mut seen = BTreeSet::new();
     let mut categories = Vec::new();
@@ -136,16 +150,25 @@ pub fn resolve_rules(rules: &BallotRules, members: &[Member], ranking: &[RankedU
             return Err(Invalid::new(f("id"), format!("Hạng mục «{}» bị lặp", c.id)));
         }
         if c.seats == 0 {
-            return Err(Invalid::new(f("seats"), format!("Hạng mục «{}» cần ít nhất 1 suất", c.name)));
+            return Err(Invalid::new(
+                f("seats"),
+                format!("Hạng mục «{}» cần ít nhất 1 suất", c.name),
+            ));
         }
         if !(c.threshold.fraction > 0.0 && c.threshold.fraction <= 1.0) {
-            return Err(Invalid::new(f("threshold.fraction"), "Tỷ lệ trúng cử phải trong khoảng (0, 1]"));
+            return Err(Invalid::new(
+                f("threshold.fraction"),
+                "Tỷ lệ trúng cử phải trong khoảng (0, 1]",
+            ));
         }
         let mut cands: Vec<String> = match &c.candidates {
             Some(list) => {
                 for id in list {
                     if !ids.contains(id.as_str()) {
-                        return Err(Invalid::new(f("candidates"), format!("Ứng viên «{id}» không phải thành viên cụm")));
+                        return Err(Invalid::new(
+                            f("candidates"),
+                            format!("Ứng viên «{id}» không phải thành viên cụm"),
+                        ));
                     }
                 }
                 list.clone()
@@ -158,11 +181,21 @@ pub fn resolve_rules(rules: &BallotRules, members: &[Member], ranking: &[RankedU
         cands.sort();
         cands.dedup();
         if cands.is_empty() {
-            return Err(Invalid::new(f("candidates"), format!("Hạng mục «{}» không có ứng viên", c.name)));
+            return Err(Invalid::new(
+                f("candidates"),
+                format!("Hạng mục «{}» không có ứng viên", c.name),
+            ));
         }
-        categories.push(Category { candidates: Some(cands), ..c.clone() });
+        categories.push(Category {
+            candidates: Some(cands),
+            ..c.clone()
+        });
     }
-    Ok(BallotRules { eligible_voters: Some(eligible), quorum: rules.quorum, categories })
+    Ok(BallotRules {
+        eligible_voters: Some(eligible),
+        quorum: rules.quorum,
+        categories,
+    })
 }
 
 pub fn rule_hash(resolved: &BallotRules) -> String {
@@ -171,32 +204,54 @@ pub fn rule_hash(resolved: &BallotRules) -> String {
 }
 
 /// Counts the papers under the resolved rules.
-pub fn tally(input: &BallotInput, members: &[Member], ranking: &[RankedUnit]) -> Result<BallotOutcome, Invalid> {
+pub fn tally(
+    input: &BallotInput,
+    members: &[Member],
+    ranking: &[RankedUnit],
+) -> Result<BallotOutcome, Invalid> {
     let rules = resolve_rules(&input.rules, members, ranking)?;
     let eligible = rules.eligible_voters.expect("resolved");
     let cast = input.ballots.len();
     if cast > eligible {
-        return Err(Invalid::new("ballot.ballots", format!("Có {cast} phiếu nhưng chỉ {eligible} người có quyền bỏ phiếu")));
+        return Err(Invalid::new(
+            "ballot.ballots",
+            format!("Có {cast} phiếu nhưng chỉ {eligible} người có quyền bỏ phiếu"),
+        ));
     }
     for (i, paper) in input.ballots.iter().enumerate() {
-        if let Some(k) = paper.keys().find(|k| !rules.categories.iter().any(|c| &c.id == *k)) {
-            return Err(Invalid::new(format!("ballot.ballots[{i}]"), format!("Phiếu có hạng mục «{k}» không có trong quy chế")));
+        if let Some(k) = paper
+            .keys()
+            .find(|k| !rules.categories.iter().any(|c| &c.id == *k))
+        {
+            return Err(Invalid::new(
+                format!("ballot.ballots[{i}]"),
+                format!("Phiếu có hạng mục «{k}» không có trong quy chế"),
+            ));
         }
     }
     let quorum_needed = (rules.quorum * eligible as f64 - 1e-9).ceil().max(0.0) as usize;
     let quorum_met = cast >= quorum_needed;
-    let name_of = |id: &str| members.iter().find(|m| m.id == id).map(|m| m.name.clone()).unwrap_or_default();
+    let name_of = |id: &str| {
+        members
+            .iter()
+            .find(|m| m.id == id)
+            .map(|m| m.name.clone())
+            .unwrap_or_default()
+    };
     let categories = rules
         .categories
         .iter()
         .map(|c| {
             let cands = c.candidates.clone().expect("resolved");
-            let mut votes: BTreeMap<&str, usize> = cands.iter().map(|id| (id.as_str(), 0)).collect();
+            let mut votes: BTreeMap<&str, usize> =
+                cands.iter().map(|id| (id.as_str(), 0)).collect();
             let (mut valid, mut invalid, mut blank) = (0, 0, 0);
             for paper in &input.ballots {
                 let chosen = paper.get(&c.id).map(Vec::as_slice).unwrap_or(&[]);
                 let distinct: BTreeSet<&String> = chosen.iter().collect();
-                let ok = chosen.len() <= c.seats && distinct.len() == chosen.len() && chosen.iter().all(|x| votes.contains_key(x.as_str()));
+                let ok = chosen.len() <= c.seats
+                    && distinct.len() == chosen.len()
+                    && chosen.iter().all(|x| votes.contains_key(x.as_str()));
                 if !ok {
                     invalid += 1;
                     continue;
@@ -214,13 +269,28 @@ pub fn tally(input: &BallotInput, members: &[Member], ranking: &[RankedUnit]) ->
                 Basis::VotesCast => valid,
             } as f64;
             let needed = c.threshold.fraction * basis;
-            let meets = |v: usize| if c.threshold.strict { v as f64 > needed + 1e-9 } else { v as f64 >= needed - 1e-9 };
+            let meets = |v: usize| {
+                if c.threshold.strict {
+                    v as f64 > needed + 1e-9
+                } else {
+                    v as f64 >= needed - 1e-9
+                }
+            };
             let mut counts: Vec<CandidateVotes> = votes
                 .iter()
-                .map(|(id, v)| CandidateVotes { id: id.to_string(), name: name_of(id), votes: *v, meets_threshold: meets(*v) })
+                .map(|(id, v)| CandidateVotes {
+                    id: id.to_string(),
+                    name: name_of(id),
+                    votes: *v,
+                    meets_threshold: meets(*v),
+                })
                 .collect();
             counts.sort_by(|a, b| b.votes.cmp(&a.votes).then_with(|| a.id.cmp(&b.id)));
-            let (elected, tie) = if quorum_met { elect(&counts, c.seats) } else { (vec![], None) };
+            let (elected, tie) = if quorum_met {
+                elect(&counts, c.seats)
+            } else {
+                (vec![], None)
+            };
             CategoryOutcome {
                 id: c.id.clone(),
                 name: c.name.clone(),
@@ -236,22 +306,50 @@ pub fn tally(input: &BallotInput, members: &[Member], ranking: &[RankedUnit]) ->
             }
         })
         .collect();
-    Ok(BallotOutcome { rule_hash: rule_hash(&rules), eligible_voters: eligible, ballots_cast: cast, quorum_needed, quorum_met, categories })
+    Ok(BallotOutcome {
+        rule_hash: rule_hash(&rules),
+        eligible_voters: eligible,
+        ballots_cast: cast,
+        quorum_needed,
+        quorum_met,
+        categories,
+    })
 }
 
 /// Elects, among those meeting the threshold, the most voted up to `seats`; an equal count
 /// across the last seat is a tie for a second round.
 fn elect(counts: &[CandidateVotes], seats: usize) -> (Vec<String>, Option<Tie>) {
-    let qualified: Vec<&CandidateVotes> = counts.iter().filter(|c| c.meets_threshold && c.votes > 0).collect();
+    let qualified: Vec<&CandidateVotes> = counts
+        .iter()
+        .filter(|c| c.meets_threshold && c.votes > 0)
+        .collect();
     if qualified.len() <= seats {
         return (qualified.iter().map(|c| c.id.clone()).collect(), None);
     }
     let boundary = qualified[seats - 1].votes;
     if qualified[seats].votes < boundary {
-        return (qualified[..seats].iter().map(|c| c.id.clone()).collect(), None);
+        return (
+            qualified[..seats].iter().map(|c| c.id.clone()).collect(),
+            None,
+        );
     }
-    let elected: Vec<String> = qualified.iter().filter(|c| c.votes > boundary).map(|c| c.id.clone()).collect();
-    let tied: Vec<String> = qualified.iter().filter(|c| c.votes == boundary).map(|c| c.id.clone()).collect();
+    let elected: Vec<String> = qualified
+        .iter()
+        .filter(|c| c.votes > boundary)
+        .map(|c| c.id.clone())
+        .collect();
+    let tied: Vec<String> = qualified
+        .iter()
+        .filter(|c| c.votes == boundary)
+        .map(|c| c.id.clone())
+        .collect();
     let seats_left = seats - elected.len();
-    (elected, Some(Tie { candidates: tied, seats_left, votes: boundary }))
+    (
+        elected,
+        Some(Tie {
+            candidates: tied,
+            seats_left,
+            votes: boundary,
+        }),
+    )
 }

@@ -88,7 +88,10 @@ impl Scale {
         } else if value >= p[p.len() - 1][0] {
             p[p.len() - 1][1]
         } else {
-            let i = p.windows(2).position(|w| value >= w[0][0] && value <= w[1][0]).expect("inside the scale");
+            let i = p
+                .windows(2)
+                .position(|w| value >= w[0][0] && value <= w[1][0])
+                .expect("inside the scale");
             let (a, b) = (p[i], p[i + 1]);
             a[1] + (value - a[0]) / (b[0] - a[0]) * (b[1] - a[1])
         };
@@ -123,7 +126,9 @@ pub enum Method {
     Mean,
     Median,
     /// Drops the `k` highest and `k` lowest scorers' totals.
-    TrimmedMean { k: usize },
+    TrimmedMean {
+        k: usize,
+    },
     /// Each scorer's totals are standardised (their own mean and spread), then rescaled to the
     /// points scale with the mean and spread of all scores.
     Zscore,
@@ -184,7 +189,10 @@ impl EvaluationInput {
         let mut member_ix = HashMap::new();
         for (i, m) in self.members.iter().enumerate() {
             if member_ix.insert(m.id.as_str(), i).is_some() {
-                return Err(Invalid::new(format!("members[{i}].id"), format!("Thành viên «{}» bị lặp", m.id)));
+                return Err(Invalid::new(
+                    format!("members[{i}].id"),
+                    format!("Thành viên «{}» bị lặp", m.id),
+                ));
             }
         }
         let group_ids: HashSet<&str> = self.groups.iter().map(|g| g.id.as_str()).collect();
@@ -198,32 +206,67 @@ impl EvaluationInput {
                 return Err(Invalid::new(f("id"), format!("Tiêu chí «{}» bị lặp", c.id)));
             }
             if !(c.max.is_finite() && c.max > 0.0) {
-                return Err(Invalid::new(f("max"), format!("Điểm tối đa của tiêu chí «{}» phải lớn hơn 0", c.id)));
+                return Err(Invalid::new(
+                    f("max"),
+                    format!("Điểm tối đa của tiêu chí «{}» phải lớn hơn 0", c.id),
+                ));
             }
             if let Some(g) = &c.group
                 && !group_ids.contains(g.as_str())
             {
-                return Err(Invalid::new(f("group"), format!("Tiêu chí «{}» thuộc nhóm «{g}» không có trong danh sách nhóm", c.id)));
+                return Err(Invalid::new(
+                    f("group"),
+                    format!(
+                        "Tiêu chí «{}» thuộc nhóm «{g}» không có trong danh sách nhóm",
+                        c.id
+                    ),
+                ));
             }
-            if let Some(s) = &c.scale {
-                if s.points.len() < 2 || s.points.windows(2).any(|w| w[1][0] <= w[0][0]) || s.points.iter().flatten().any(|x| !x.is_finite()) {
-                    return Err(Invalid::new(
-                        f("scale"),
-                        format!("Thang quy đổi của tiêu chí «{}» cần ít nhất 2 điểm với giá trị tăng dần", c.id),
-                    ));
-                }
+            if let Some(s) = &c.scale
+                && (s.points.len() < 2
+                    || s.points.windows(2).any(|w| w[1][0] <= w[0][0])
+                    || s.points.iter().flatten().any(|x| !x.is_finite()))
+            {
+                return Err(Invalid::new(
+                    f("scale"),
+                    format!(
+                        "Thang quy đổi của tiêu chí «{}» cần ít nhất 2 điểm với giá trị tăng dần",
+                        c.id
+                    ),
+                ));
             }
         }
         let (n, k) = (self.members.len(), self.criteria.len());
         let mut points = vec![vec![vec![None; k]; n]; n];
         for (i, s) in self.scores.iter().enumerate() {
             let f = |x: &str| format!("scores[{i}].{x}");
-            let scorer = *member_ix.get(s.scorer.as_str()).ok_or_else(|| Invalid::new(f("scorer"), format!("Người chấm «{}» không phải thành viên cụm", s.scorer)))?;
-            let target = *member_ix.get(s.target.as_str()).ok_or_else(|| Invalid::new(f("target"), format!("Đơn vị được chấm «{}» không phải thành viên cụm", s.target)))?;
-            let c = *crit_ix.get(s.criterion.as_str()).ok_or_else(|| Invalid::new(f("criterion"), format!("Không có tiêu chí «{}»", s.criterion)))?;
+            let scorer = *member_ix.get(s.scorer.as_str()).ok_or_else(|| {
+                Invalid::new(
+                    f("scorer"),
+                    format!("Người chấm «{}» không phải thành viên cụm", s.scorer),
+                )
+            })?;
+            let target = *member_ix.get(s.target.as_str()).ok_or_else(|| {
+                Invalid::new(
+                    f("target"),
+                    format!("Đơn vị được chấm «{}» không phải thành viên cụm", s.target),
+                )
+            })?;
+            let c = *crit_ix.get(s.criterion.as_str()).ok_or_else(|| {
+                Invalid::new(
+                    f("criterion"),
+                    format!("Không có tiêu chí «{}»", s.criterion),
+                )
+            })?;
             let crit = &self.criteria[c];
             if crit.scale.is_some() {
-                return Err(Invalid::new(f("criterion"), format!("Tiêu chí «{}» được tính từ chỉ số báo cáo, không chấm tay", crit.id)));
+                return Err(Invalid::new(
+                    f("criterion"),
+                    format!(
+                        "Tiêu chí «{}» được tính từ chỉ số báo cáo, không chấm tay",
+                        crit.id
+                    ),
+                ));
             }
             if !(s.points.is_finite() && (0.0..=crit.max).contains(&s.points)) {
                 return Err(Invalid::new(
@@ -239,17 +282,36 @@ impl EvaluationInput {
                 ));
             }
             if points[scorer][target][c].replace(s.points).is_some() {
-                return Err(Invalid::new(f("points"), format!("{} chấm {} tiêu chí «{}» hai lần", s.scorer, s.target, crit.id)));
+                return Err(Invalid::new(
+                    f("points"),
+                    format!(
+                        "{} chấm {} tiêu chí «{}» hai lần",
+                        s.scorer, s.target, crit.id
+                    ),
+                ));
             }
         }
         let mut computed = vec![vec![None; k]; n];
         for (i, v) in self.indicators.iter().enumerate() {
             let f = |x: &str| format!("indicators[{i}].{x}");
-            let m = *member_ix.get(v.member.as_str()).ok_or_else(|| Invalid::new(f("member"), format!("«{}» không phải thành viên cụm", v.member)))?;
-            let c = *crit_ix.get(v.criterion.as_str()).ok_or_else(|| Invalid::new(f("criterion"), format!("Không có tiêu chí «{}»", v.criterion)))?;
+            let m = *member_ix.get(v.member.as_str()).ok_or_else(|| {
+                Invalid::new(
+                    f("member"),
+                    format!("«{}» không phải thành viên cụm", v.member),
+                )
+            })?;
+            let c = *crit_ix.get(v.criterion.as_str()).ok_or_else(|| {
+                Invalid::new(
+                    f("criterion"),
+                    format!("Không có tiêu chí «{}»", v.criterion),
+                )
+            })?;
             let crit = &self.criteria[c];
             let Some(scale) = &crit.scale else {
-                return Err(Invalid::new(f("criterion"), format!("Tiêu chí «{}» chấm tay, không tính từ chỉ số", crit.id)));
+                return Err(Invalid::new(
+                    f("criterion"),
+                    format!("Tiêu chí «{}» chấm tay, không tính từ chỉ số", crit.id),
+                ));
             };
             if !v.value.is_finite() {
                 return Err(Invalid::new(f("value"), "Giá trị chỉ số không hợp lệ"));
@@ -261,7 +323,10 @@ impl EvaluationInput {
         {
             return Err(Invalid::new(
                 "method.k",
-                format!("Bỏ {k} cao nhất và {k} thấp nhất cần hơn {} người chấm mỗi đơn vị", 2 * k),
+                format!(
+                    "Bỏ {k} cao nhất và {k} thấp nhất cần hơn {} người chấm mỗi đơn vị",
+                    2 * k
+                ),
             ));
         }
         if let Some(f) = &self.flags
@@ -285,7 +350,9 @@ mod tests {
 
     #[test]
     fn scale_interpolates_and_caps() {
-        let s = Scale { points: vec![[90.0, 0.0], [100.0, 8.0], [110.0, 10.0]] };
+        let s = Scale {
+            points: vec![[90.0, 0.0], [100.0, 8.0], [110.0, 10.0]],
+        };
         assert!((s.apply(105.54, 10.0) - 9.108).abs() < 1e-9);
         assert_eq!(s.apply(80.0, 10.0), 0.0);
         assert_eq!(s.apply(150.0, 10.0), 10.0);

@@ -55,6 +55,12 @@ pub struct RankedUnit {
     pub tie_break: Vec<TieStep>,
 }
 
+/// Four decimals are plenty for people and keep the JSON readable; comparisons use full
+/// precision before rounding.
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
 fn sign(k: CriterionKind) -> f64 {
     match k {
         CriterionKind::Penalty => -1.0,
@@ -63,7 +69,11 @@ fn sign(k: CriterionKind) -> f64 {
 }
 
 fn mean(v: &[f64]) -> f64 {
-    if v.is_empty() { 0.0 } else { v.iter().sum::<f64>() / v.len() as f64 }
+    if v.is_empty() {
+        0.0
+    } else {
+        v.iter().sum::<f64>() / v.len() as f64
+    }
 }
 
 fn sd(v: &[f64]) -> f64 {
@@ -91,7 +101,11 @@ fn median(v: &[f64]) -> f64 {
 
 fn trimmed(v: &[f64], k: usize) -> f64 {
     let s = sorted(v);
-    if s.len() <= 2 * k { mean(&s) } else { mean(&s[k..s.len() - k]) }
+    if s.len() <= 2 * k {
+        mean(&s)
+    } else {
+        mean(&s[k..s.len() - k])
+    }
 }
 
 /// Plain aggregation of one unit's scores from the other members.
@@ -140,15 +154,23 @@ fn computed(c: &Checked, t: usize, keep: impl Fn(usize) -> bool) -> f64 {
 /// Totals of every unit under a method (self-scores excluded).
 fn totals(c: &Checked, h: &[Vec<Option<f64>>], m: Method) -> Vec<f64> {
     let n = c.members.len();
-    let others = |t: usize| -> Vec<(usize, f64)> { (0..n).filter(|&s| s != t).filter_map(|s| h[s][t].map(|x| (s, x))).collect() };
+    let others = |t: usize| -> Vec<(usize, f64)> {
+        (0..n)
+            .filter(|&s| s != t)
+            .filter_map(|s| h[s][t].map(|x| (s, x)))
+            .collect()
+    };
     match m {
         Method::Zscore => {
-            let all: Vec<f64> = (0..n).flat_map(|t| others(t).into_iter().map(|(_, x)| x)).collect();
+            let all: Vec<f64> = (0..n)
+                .flat_map(|t| others(t).into_iter().map(|(_, x)| x))
+                .collect();
             let (mu, sigma) = (mean(&all), sd(&all));
             let (lo, hi) = bounds(c);
             let per_scorer: Vec<(f64, f64)> = (0..n)
                 .map(|s| {
-                    let given: Vec<f64> = (0..n).filter(|&t| t != s).filter_map(|t| h[s][t]).collect();
+                    let given: Vec<f64> =
+                        (0..n).filter(|&t| t != s).filter_map(|t| h[s][t]).collect();
                     (mean(&given), sd(&given))
                 })
                 .collect();
@@ -179,8 +201,15 @@ fn totals(c: &Checked, h: &[Vec<Option<f64>>], m: Method) -> Vec<f64> {
 /// Lowest and highest possible hand total.
 fn bounds(c: &Checked) -> (f64, f64) {
     let hand_crit = c.criteria.iter().filter(|k| k.scale.is_none());
-    let hi = hand_crit.clone().filter(|k| k.kind != CriterionKind::Penalty).map(|k| k.max).sum();
-    let lo = -hand_crit.filter(|k| k.kind == CriterionKind::Penalty).map(|k| k.max).sum::<f64>();
+    let hi = hand_crit
+        .clone()
+        .filter(|k| k.kind != CriterionKind::Penalty)
+        .map(|k| k.max)
+        .sum();
+    let lo = -hand_crit
+        .filter(|k| k.kind == CriterionKind::Penalty)
+        .map(|k| k.max)
+        .sum::<f64>();
     (lo, hi)
 }
 
@@ -188,7 +217,10 @@ fn first_places(c: &Checked, h: &[Vec<Option<f64>>]) -> Vec<usize> {
     let n = c.members.len();
     let mut fp = vec![0; n];
     for (s, row) in h.iter().enumerate() {
-        let best = (0..n).filter(|&t| t != s).filter_map(|t| row[t]).fold(f64::NEG_INFINITY, f64::max);
+        let best = (0..n)
+            .filter(|&t| t != s)
+            .filter_map(|t| row[t])
+            .fold(f64::NEG_INFINITY, f64::max);
         if best.is_finite() {
             for t in (0..n).filter(|&t| t != s) {
                 if row[t].is_some_and(|x| (x - best).abs() < EPS) {
@@ -201,7 +233,11 @@ fn first_places(c: &Checked, h: &[Vec<Option<f64>>]) -> Vec<usize> {
 }
 
 fn cmp_desc(a: f64, b: f64) -> Ordering {
-    if (a - b).abs() < EPS { Ordering::Equal } else { b.total_cmp(&a) }
+    if (a - b).abs() < EPS {
+        Ordering::Equal
+    } else {
+        b.total_cmp(&a)
+    }
 }
 
 /// Ranks the members: total, then the first group's score, then first places; what is still
@@ -220,7 +256,10 @@ pub fn rank(c: &Checked, m: Method) -> Vec<RankedUnit> {
             // Group scores use the plain method (z-score falls back to the mean).
             (0..n)
                 .map(|t| {
-                    let v: Vec<f64> = (0..n).filter(|&s| s != t).filter_map(|s| hg[s][t]).collect();
+                    let v: Vec<f64> = (0..n)
+                        .filter(|&s| s != t)
+                        .filter_map(|s| hg[s][t])
+                        .collect();
                     aggregate(&v, m) + computed(c, t, in_g)
                 })
                 .collect()
@@ -244,9 +283,17 @@ pub fn rank(c: &Checked, m: Method) -> Vec<RankedUnit> {
             rank: 0,
             id: c.members[t].id.clone(),
             name: c.members[t].name.clone(),
-            total: tot[t],
-            self_total: h[t][t].map(|x| x + computed(c, t, |_| true)),
-            groups: c.groups.iter().zip(&group_scores).map(|(g, s)| GroupScore { group: g.id.clone(), score: s[t] }).collect(),
+            total: round4(tot[t]),
+            self_total: h[t][t].map(|x| round4(x + computed(c, t, |_| true))),
+            groups: c
+                .groups
+                .iter()
+                .zip(&group_scores)
+                .map(|(g, s)| GroupScore {
+                    group: g.id.clone(),
+                    score: round4(s[t]),
+                })
+                .collect(),
             first_places: fp[t],
             scorers: (0..n).filter(|&s| s != t && h[s][t].is_some()).count(),
             tie_break: vec![],
@@ -263,15 +310,32 @@ pub fn rank(c: &Checked, m: Method) -> Vec<RankedUnit> {
             continue;
         }
         let step = match (first_group(a), first_group(b)) {
-            (Some(x), Some(y)) if cmp_desc(x, y) != Ordering::Equal => Some((TieRule::FirstGroup, x, y)),
+            (Some(x), Some(y)) if cmp_desc(x, y) != Ordering::Equal => {
+                Some((TieRule::FirstGroup, x, y))
+            }
             _ if fp[a] != fp[b] => Some((TieRule::FirstPlaces, fp[a] as f64, fp[b] as f64)),
             _ => None,
         };
         let (rule, va, vb) = step.unwrap_or((TieRule::Unresolved, tot[a], tot[b]));
-        out[i].rank = if rule == TieRule::Unresolved { out[i - 1].rank } else { i + 1 };
+        out[i].rank = if rule == TieRule::Unresolved {
+            out[i - 1].rank
+        } else {
+            i + 1
+        };
         let (ida, idb) = (out[i - 1].id.clone(), out[i].id.clone());
-        out[i - 1].tie_break.push(TieStep { with: idb, decided_by: rule, own: va, other: vb });
-        out[i].tie_break.push(TieStep { with: ida, decided_by: rule, own: vb, other: va });
+        let (va, vb) = (round4(va), round4(vb));
+        out[i - 1].tie_break.push(TieStep {
+            with: idb,
+            decided_by: rule,
+            own: va,
+            other: vb,
+        });
+        out[i].tie_break.push(TieStep {
+            with: ida,
+            decided_by: rule,
+            own: vb,
+            other: va,
+        });
     }
     out
 }
@@ -305,14 +369,29 @@ pub fn sensitivity(c: &Checked, chosen: Method, top_n: usize) -> Sensitivity {
         }
     }
     let rankings: Vec<Vec<RankedUnit>> = methods.iter().map(|&m| rank(c, m)).collect();
-    let rank_of = |r: &[RankedUnit], id: &str| r.iter().find(|u| u.id == id).map(|u| u.rank).unwrap_or(0);
+    let rank_of =
+        |r: &[RankedUnit], id: &str| r.iter().find(|u| u.id == id).map(|u| u.rank).unwrap_or(0);
     let rows = rankings[0]
         .iter()
-        .map(|u| SensitivityRow { id: u.id.clone(), name: u.name.clone(), ranks: rankings.iter().map(|r| rank_of(r, &u.id)).collect() })
+        .map(|u| SensitivityRow {
+            id: u.id.clone(),
+            name: u.name.clone(),
+            ranks: rankings.iter().map(|r| rank_of(r, &u.id)).collect(),
+        })
         .collect();
-    let top = |r: &[RankedUnit]| r.iter().filter(|u| u.rank <= top_n).map(|u| u.id.clone()).collect::<BTreeSet<_>>();
+    let top = |r: &[RankedUnit]| {
+        r.iter()
+            .filter(|u| u.rank <= top_n)
+            .map(|u| u.id.clone())
+            .collect::<BTreeSet<_>>()
+    };
     let first = top(&rankings[0]);
-    Sensitivity { top_stable: rankings.iter().all(|r| top(r) == first), methods, rows, top_n }
+    Sensitivity {
+        top_stable: rankings.iter().all(|r| top(r) == first),
+        methods,
+        rows,
+        top_n,
+    }
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -333,7 +412,10 @@ pub fn pair_flags(c: &Checked, f: &FlagSettings) -> Vec<PairFlag> {
     // (excess, others' mean) of s's score of t, if s is clearly above the others.
     let excess = |s: usize, t: usize| -> Option<f64> {
         let given = h[s][t]?;
-        let others: Vec<f64> = (0..n).filter(|&x| x != s && x != t).filter_map(|x| h[x][t]).collect();
+        let others: Vec<f64> = (0..n)
+            .filter(|&x| x != s && x != t)
+            .filter_map(|x| h[x][t])
+            .collect();
         if others.len() < 2 {
             return None;
         }
@@ -342,18 +424,16 @@ pub fn pair_flags(c: &Checked, f: &FlagSettings) -> Vec<PairFlag> {
         (given - m > limit).then_some(m)
     };
     let mut out = Vec::new();
-    for a in 0..n {
-        for b in a + 1..n {
-            if let (Some(mb), Some(ma)) = (excess(a, b), excess(b, a)) {
-                out.push(PairFlag {
-                    a: c.members[a].id.clone(),
-                    b: c.members[b].id.clone(),
-                    a_gives_b: h[a][b].unwrap_or_default(),
-                    others_give_b: mb,
-                    b_gives_a: h[b][a].unwrap_or_default(),
-                    others_give_a: ma,
-                });
-            }
+    for (a, b) in (0..n).flat_map(|a| (a + 1..n).map(move |b| (a, b))) {
+        if let (Some(mb), Some(ma)) = (excess(a, b), excess(b, a)) {
+            out.push(PairFlag {
+                a: c.members[a].id.clone(),
+                b: c.members[b].id.clone(),
+                a_gives_b: round4(h[a][b].unwrap_or_default()),
+                others_give_b: round4(mb),
+                b_gives_a: round4(h[b][a].unwrap_or_default()),
+                others_give_a: round4(ma),
+            });
         }
     }
     out

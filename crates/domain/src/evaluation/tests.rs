@@ -5,16 +5,42 @@ use proptest::prelude::*;
 use super::*;
 
 fn members(n: usize) -> Vec<Member> {
-    (0..n).map(|i| Member { id: format!("u{i}"), name: format!("Đơn vị {i}") }).collect()
+    (0..n)
+        .map(|i| Member {
+            id: format!("u{i}"),
+            name: format!("Đơn vị {i}"),
+        })
+        .collect()
 }
 
 fn criteria() -> Vec<Criterion> {
-    let c = |id: &str, group: &str, max: f64, kind| Criterion { id: id.into(), name: id.into(), group: Some(group.into()), max, kind, scale: None };
-    vec![c("1.1", "1", 30.0, CriterionKind::Score), c("1.2", "1", 20.0, CriterionKind::Score), c("2.1", "2", 50.0, CriterionKind::Score), c("3.1", "2", 5.0, CriterionKind::Penalty)]
+    let c = |id: &str, group: &str, max: f64, kind| Criterion {
+        id: id.into(),
+        name: id.into(),
+        group: Some(group.into()),
+        max,
+        kind,
+        scale: None,
+    };
+    vec![
+        c("1.1", "1", 30.0, CriterionKind::Score),
+        c("1.2", "1", 20.0, CriterionKind::Score),
+        c("2.1", "2", 50.0, CriterionKind::Score),
+        c("3.1", "2", 5.0, CriterionKind::Penalty),
+    ]
 }
 
 fn groups() -> Vec<Group> {
-    vec![Group { id: "1".into(), name: "Kinh tế".into() }, Group { id: "2".into(), name: "Xã hội".into() }]
+    vec![
+        Group {
+            id: "1".into(),
+            name: "Kinh tế".into(),
+        },
+        Group {
+            id: "2".into(),
+            name: "Xã hội".into(),
+        },
+    ]
 }
 
 fn input(n: usize, scores: Vec<Score>, method: Method) -> EvaluationInput {
@@ -44,7 +70,13 @@ fn matrix() -> impl Strategy<Value = (usize, Vec<Score>)> {
                 for t in 0..n {
                     for c in &crit {
                         let p = (it.next().unwrap() as f64 / 100.0 * c.max).round();
-                        out.push(Score { scorer: format!("u{s}"), target: format!("u{t}"), criterion: c.id.clone(), points: p, note: None });
+                        out.push(Score {
+                            scorer: format!("u{s}"),
+                            target: format!("u{t}"),
+                            criterion: c.id.clone(),
+                            points: p,
+                            note: None,
+                        });
                     }
                 }
             }
@@ -54,11 +86,20 @@ fn matrix() -> impl Strategy<Value = (usize, Vec<Score>)> {
 }
 
 fn methods() -> [Method; 4] {
-    [Method::Mean, Method::Median, Method::TrimmedMean { k: 1 }, Method::Zscore]
+    [
+        Method::Mean,
+        Method::Median,
+        Method::TrimmedMean { k: 1 },
+        Method::Zscore,
+    ]
 }
 
 fn ranks(e: &Evaluation) -> Vec<(String, usize, i64)> {
-    let mut v: Vec<_> = e.ranking.iter().map(|u| (u.id.clone(), u.rank, (u.total * 1e6).round() as i64)).collect();
+    let mut v: Vec<_> = e
+        .ranking
+        .iter()
+        .map(|u| (u.id.clone(), u.rank, (u.total * 1e6).round() as i64))
+        .collect();
     v.sort();
     v
 }
@@ -117,7 +158,13 @@ fn flat(n: usize, per_target: &[f64]) -> Vec<Score> {
     for s in 0..n {
         for (t, total) in per_target.iter().enumerate() {
             for (c, share) in [("1.1", 0.3), ("1.2", 0.2), ("2.1", 0.5)] {
-                out.push(Score { scorer: format!("u{s}"), target: format!("u{t}"), criterion: c.into(), points: total * share, note: None });
+                out.push(Score {
+                    scorer: format!("u{s}"),
+                    target: format!("u{t}"),
+                    criterion: c.into(),
+                    points: total * share,
+                    note: None,
+                });
             }
         }
     }
@@ -171,15 +218,27 @@ fn first_places_break_a_tie_when_groups_are_equal() {
     // u2 gives u0 +4 and u1 −4 on 2.1; u3 gives u0 −4 and u1 +4 — but on 1.1 so groups change…
     // keep groups equal by moving points within group 2 only.
     for s in scores.iter_mut() {
-        if s.criterion == "2.1" && s.scorer == "u2" && s.target == "u0" { s.points += 4.0; }
-        if s.criterion == "2.1" && s.scorer == "u2" && s.target == "u1" { s.points -= 4.0; }
-        if s.criterion == "2.1" && s.scorer == "u3" && s.target == "u0" { s.points += 2.0; }
-        if s.criterion == "2.1" && s.scorer == "u3" && s.target == "u1" { s.points -= 2.0; }
-        if s.criterion == "2.1" && s.scorer == "u1" && s.target == "u0" { s.points -= 6.0; }
+        if s.criterion == "2.1" && s.scorer == "u2" && s.target == "u0" {
+            s.points += 4.0;
+        }
+        if s.criterion == "2.1" && s.scorer == "u2" && s.target == "u1" {
+            s.points -= 4.0;
+        }
+        if s.criterion == "2.1" && s.scorer == "u3" && s.target == "u0" {
+            s.points += 2.0;
+        }
+        if s.criterion == "2.1" && s.scorer == "u3" && s.target == "u1" {
+            s.points -= 2.0;
+        }
+        if s.criterion == "2.1" && s.scorer == "u1" && s.target == "u0" {
+            s.points -= 6.0;
+        }
     }
     // u0's total from others: u1 −6, u2 +4, u3 +2 → 0; u1's: u2 −4, u3 −2, u0 0 → −6/3. Rebalance u1.
     for s in scores.iter_mut() {
-        if s.criterion == "2.1" && s.scorer == "u0" && s.target == "u1" { s.points += 6.0; }
+        if s.criterion == "2.1" && s.scorer == "u0" && s.target == "u1" {
+            s.points += 6.0;
+        }
     }
     let e = evaluate(&input(n, scores, Method::Mean)).unwrap();
     let r = &e.ranking;
@@ -198,11 +257,26 @@ fn bad_scores_are_named() {
     assert!(e.message.contains("ngoài khoảng 0–20"), "{}", e.message);
     scores[4].points = 1.0;
     scores[0].scorer = "khong_co".into();
-    assert_eq!(evaluate(&input(3, scores.clone(), Method::Mean)).unwrap_err().field, "scores[0].scorer");
+    assert_eq!(
+        evaluate(&input(3, scores.clone(), Method::Mean))
+            .unwrap_err()
+            .field,
+        "scores[0].scorer"
+    );
     scores[0].scorer = "u0".into();
     scores.push(scores[0].clone());
-    assert!(evaluate(&input(3, scores, Method::Mean)).unwrap_err().message.contains("hai lần"));
-    let e = evaluate(&input(3, flat(3, &[1.0, 2.0, 3.0]), Method::TrimmedMean { k: 1 })).unwrap_err();
+    assert!(
+        evaluate(&input(3, scores, Method::Mean))
+            .unwrap_err()
+            .message
+            .contains("hai lần")
+    );
+    let e = evaluate(&input(
+        3,
+        flat(3, &[1.0, 2.0, 3.0]),
+        Method::TrimmedMean { k: 1 },
+    ))
+    .unwrap_err();
     assert_eq!(e.field, "method.k");
 }
 
@@ -215,18 +289,39 @@ fn computed_criteria_use_the_scale() {
         group: Some("1".into()),
         max: 10.0,
         kind: CriterionKind::Score,
-        scale: Some(Scale { points: vec![[90.0, 0.0], [100.0, 8.0], [110.0, 10.0]] }),
+        scale: Some(Scale {
+            points: vec![[90.0, 0.0], [100.0, 8.0], [110.0, 10.0]],
+        }),
     });
     inp.indicators = vec![
-        IndicatorValue { member: "u1".into(), criterion: "thu_ngan_sach".into(), value: 105.54 },
-        IndicatorValue { member: "u0".into(), criterion: "thu_ngan_sach".into(), value: 96.11 },
+        IndicatorValue {
+            member: "u1".into(),
+            criterion: "thu_ngan_sach".into(),
+            value: 105.54,
+        },
+        IndicatorValue {
+            member: "u0".into(),
+            criterion: "thu_ngan_sach".into(),
+            value: 96.11,
+        },
     ];
     let e = evaluate(&inp).unwrap();
     assert_eq!(e.ranking[0].id, "u1");
     assert!((e.ranking[0].total - 69.108).abs() < 1e-9);
     assert!((e.ranking[1].total - (60.0 + 8.0 * 0.611)).abs() < 1e-9);
-    inp.scores.push(Score { scorer: "u0".into(), target: "u1".into(), criterion: "thu_ngan_sach".into(), points: 5.0, note: None });
-    assert!(evaluate(&inp).unwrap_err().message.contains("không chấm tay"));
+    inp.scores.push(Score {
+        scorer: "u0".into(),
+        target: "u1".into(),
+        criterion: "thu_ngan_sach".into(),
+        points: 5.0,
+        note: None,
+    });
+    assert!(
+        evaluate(&inp)
+            .unwrap_err()
+            .message
+            .contains("không chấm tay")
+    );
 }
 
 #[test]
@@ -250,7 +345,10 @@ fn mutual_high_scores_are_flagged() {
 }
 
 fn paper(pairs: &[(&str, &[&str])]) -> std::collections::BTreeMap<String, Vec<String>> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect()))
+        .collect()
 }
 
 fn ballot(papers: Vec<std::collections::BTreeMap<String, Vec<String>>>) -> BallotInput {
@@ -259,8 +357,22 @@ fn ballot(papers: Vec<std::collections::BTreeMap<String, Vec<String>>>) -> Ballo
             eligible_voters: None,
             quorum: 2.0 / 3.0,
             categories: vec![
-                Category { id: "co".into(), name: "Cờ thi đua của Chính phủ".into(), seats: 2, candidates: None, top_n: None, threshold: Threshold::default() },
-                Category { id: "truong".into(), name: "Cụm trưởng".into(), seats: 1, candidates: None, top_n: Some(2), threshold: Threshold::default() },
+                Category {
+                    id: "co".into(),
+                    name: "Cờ thi đua của Chính phủ".into(),
+                    seats: 2,
+                    candidates: None,
+                    top_n: None,
+                    threshold: Threshold::default(),
+                },
+                Category {
+                    id: "truong".into(),
+                    name: "Cụm trưởng".into(),
+                    seats: 1,
+                    candidates: None,
+                    top_n: Some(2),
+                    threshold: Threshold::default(),
+                },
             ],
         },
         ballots: papers,
@@ -279,7 +391,10 @@ fn ballot_elects_counts_invalid_and_reports_ties() {
     ]));
     let e = evaluate(&inp).unwrap();
     let b = e.ballot.unwrap();
-    assert_eq!((b.ballots_cast, b.quorum_needed, b.quorum_met), (5, 4, true));
+    assert_eq!(
+        (b.ballots_cast, b.quorum_needed, b.quorum_met),
+        (5, 4, true)
+    );
     let co = &b.categories[0];
     assert_eq!((co.valid, co.invalid), (4, 1));
     // More than half of 5 members = 3 votes: only u0.
@@ -288,13 +403,21 @@ fn ballot_elects_counts_invalid_and_reports_ties() {
     let truong = &b.categories[1];
     assert_eq!(truong.candidates, ["u0", "u1"], "top 2 of the ranking only");
     assert_eq!((truong.invalid, truong.blank), (1, 1));
-    assert_eq!(truong.elected, Vec::<String>::new(), "2 votes of 5 is not more than half");
+    assert_eq!(
+        truong.elected,
+        Vec::<String>::new(),
+        "2 votes of 5 is not more than half"
+    );
     assert_eq!(b.rule_hash.len(), 64);
 
     // Threshold over votes cast, and a tie on the last seat.
     let mut inp2 = inp.clone();
     let b2 = inp2.ballot.as_mut().unwrap();
-    b2.rules.categories[0].threshold = Threshold { basis: Basis::VotesCast, fraction: 0.5, strict: false };
+    b2.rules.categories[0].threshold = Threshold {
+        basis: Basis::VotesCast,
+        fraction: 0.5,
+        strict: false,
+    };
     b2.ballots = vec![
         paper(&[("co", &["u0", "u1"])]),
         paper(&[("co", &["u0", "u2"])]),
@@ -318,4 +441,36 @@ fn ballot_elects_counts_invalid_and_reports_ties() {
     let extra = inp4.ballot.as_ref().unwrap().ballots[0].clone();
     inp4.ballot.as_mut().unwrap().ballots.push(extra);
     assert!(evaluate(&inp4).unwrap_err().message.contains("6 phiếu"));
+}
+
+/// The worked example of docs/cluster-evaluation.md reproduces what seed 003 reports.
+#[test]
+fn seed_003_example_gives_the_reported_outcome() {
+    let inp: EvaluationInput = serde_json::from_str(include_str!(
+        "../../../../docs/examples/cluster-2022-tay-nguyen.json"
+    ))
+    .unwrap();
+    let e = evaluate(&inp).unwrap();
+    let top: Vec<&str> = e.ranking.iter().take(4).map(|u| u.id.as_str()).collect();
+    assert_eq!(
+        top,
+        ["binh_dinh", "dak_nong", "quang_ngai_cu", "dak_lak_cu"]
+    );
+    let b = e.ballot.unwrap();
+    let elected = |id: &str| {
+        b.categories
+            .iter()
+            .find(|c| c.id == id)
+            .unwrap()
+            .elected
+            .clone()
+    };
+    assert_eq!(elected("co_thi_dua_chinh_phu"), ["binh_dinh", "dak_nong"]);
+    assert_eq!(
+        elected("bang_khen_thu_tuong"),
+        ["dak_lak_cu", "quang_ngai_cu"]
+    );
+    assert_eq!(elected("cum_truong_2023"), ["binh_dinh"]);
+    assert_eq!(elected("cum_pho_2023"), ["lam_dong_cu"]);
+    assert!(e.sensitivity.top_stable);
 }

@@ -28,7 +28,7 @@ use crate::extract::{ApiJson, ApiQuery, Id};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "tdkt API", version = "1", description = "API của tdkt: đơn vị, cá nhân. Lỗi trả về dạng {\"error\": {\"code\", \"message\", \"field\"}} với thông báo tiếng Việt."),
-    paths(list_units, create_unit, get_unit, update_unit, unit_lineage, create_lineage, list_people, create_person, get_person, update_person, put_ratings),
+    paths(list_units, create_unit, get_unit, update_unit, unit_lineage, create_lineage, list_people, create_person, get_person, update_person, put_ratings, cluster_evaluation),
     components(schemas(UnitInput, UnitPatch, LineageInput, PersonInput, PersonPatch, RatingInput, ErrorBody, ErrorDetail)),
     modifiers(&Security),
     security(("bearer" = []))
@@ -68,6 +68,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/people/{id}/ratings",
             axum::routing::put(put_ratings),
+        )
+        .route(
+            "/api/v1/cluster-evaluations",
+            axum::routing::post(cluster_evaluation),
         )
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", ApiDoc::openapi()))
 }
@@ -289,5 +293,19 @@ async fn put_ratings(
             .iter()
             .map(RatingDto::from)
             .collect(),
+    ))
+}
+
+/// Score, rank and tally a cluster year: members, criteria with maxima, all scores, the method
+/// and the ballot papers in; ranking with totals and tie-break path, sensitivity table, pair
+/// flags and the ballot outcome out. Format and example: docs/cluster-evaluation.md.
+#[utoipa::path(tag = "Cụm thi đua", post, path = "/api/v1/cluster-evaluations", request_body(content = serde_json::Value, description = "EvaluationInput (docs/cluster-evaluation.md)"), responses((status = 200, body = serde_json::Value, description = "Evaluation"), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn cluster_evaluation(
+    _user: ApiUser,
+    ApiJson(input): ApiJson<tdkt_domain::evaluation::EvaluationInput>,
+) -> ApiResult<Json<tdkt_domain::evaluation::Evaluation>> {
+    // Pure computation on what the caller sent: any signed-in user may run it.
+    Ok(Json(
+        tdkt_domain::evaluation::evaluate(&input).map_err(tdkt_app::AppError::from)?,
     ))
 }

@@ -10,7 +10,8 @@ use crate::server::Server;
 on_both!(
     api_requires_auth_and_speaks_json,
     api_units_and_people,
-    api_scope_and_session_csrf
+    api_scope_and_session_csrf,
+    api_cluster_evaluation
 );
 
 async fn token_for(s: &Server, user: &str) -> String {
@@ -304,4 +305,50 @@ async fn api_scope_and_session_csrf(b: Backend) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
+}
+
+async fn api_cluster_evaluation(b: Backend) {
+    let s = Server::start(b).await;
+    let token = token_for(&s, "canbo").await;
+    let c = reqwest::Client::new();
+    let example: Value = serde_json::from_str(include_str!(
+        "../../../../docs/examples/cluster-2022-tay-nguyen.json"
+    ))
+    .unwrap();
+    let r = c
+        .post(s.url("/api/v1/cluster-evaluations"))
+        .json(&example)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = c
+        .post(s.url("/api/v1/cluster-evaluations"))
+        .bearer_auth(&token)
+        .json(&example)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["ranking"].as_array().unwrap().len(), 10);
+    assert_eq!(
+        v["ballot"]["categories"][3]["elected"],
+        json!(["lam_dong_cu"])
+    );
+    assert_eq!(v["sensitivity"]["top_stable"], true);
+    let mut bad = example.clone();
+    bad["method"] = json!({"name": "trimmed_mean", "k": 5});
+    let r = c
+        .post(s.url("/api/v1/cluster-evaluations"))
+        .bearer_auth(&token)
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"]["field"],
+        "method.k"
+    );
 }
