@@ -8,6 +8,7 @@ pub mod dates;
 pub mod error;
 pub mod evaluation;
 pub mod person;
+pub mod rotation;
 pub mod text;
 pub mod unit;
 

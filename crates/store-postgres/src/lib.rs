@@ -14,11 +14,18 @@ pub type Backend = PgStore;
 #[path = "../../store/sql/mod.rs"]
 mod sql;
 
-const MIGRATIONS: &[sql::migrate::Migration] = &[sql::migrate::Migration {
-    version: 1,
-    name: "base",
-    sql: include_str!("../migrations/0001_base.sql"),
-}];
+const MIGRATIONS: &[sql::migrate::Migration] = &[
+    sql::migrate::Migration {
+        version: 1,
+        name: "base",
+        sql: include_str!("../migrations/0001_base.sql"),
+    },
+    sql::migrate::Migration {
+        version: 2,
+        name: "conference",
+        sql: include_str!("../migrations/0002_conference.sql"),
+    },
+];
 
 pub struct PgStore {
     pool: PgPool,

@@ -173,3 +173,138 @@ pub(crate) async fn of_unit(pool: &Pool<Db>, unit_id: i64) -> StoreResult<Vec<Un
         })
         .collect()
 }
+
+pub(crate) async fn rotation(pool: &Pool<Db>, cluster_id: i64) -> StoreResult<(Vec<i64>, i32)> {
+    let row = sqlx::query("SELECT rotation_cooldown FROM clusters WHERE id = $1")
+        .bind(cluster_id)
+        .fetch_optional(pool)
+        .await
+        .map_err(db_err)?
+        .ok_or(StoreError::NotFound("cụm thi đua"))?;
+    let cooldown: i32 = get(&row, "rotation_cooldown")?;
+    let rows =
+        sqlx::query("SELECT unit_id FROM cluster_rotation WHERE cluster_id = $1 ORDER BY position")
+            .bind(cluster_id)
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?;
+    Ok((
+        rows.iter()
+            .map(|r| get(r, "unit_id"))
+            .collect::<StoreResult<_>>()?,
+        cooldown,
+    ))
+}
+
+pub(crate) async fn set_rotation(
+    b: &Backend,
+    actor: &Actor,
+    cluster_id: i64,
+    order: &[i64],
+    cooldown: i32,
+) -> StoreResult<()> {
+    let mut tx = begin(b).await?;
+    let done = sqlx::query("UPDATE clusters SET rotation_cooldown = $1 WHERE id = $2")
+        .bind(cooldown)
+        .bind(cluster_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound("cụm thi đua"));
+    }
+    sqlx::query("DELETE FROM cluster_rotation WHERE cluster_id = $1")
+        .bind(cluster_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    for (i, u) in order.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO cluster_rotation (cluster_id, position, unit_id) VALUES ($1, $2, $3)",
+        )
+        .bind(cluster_id)
+        .bind(i as i32)
+        .bind(*u)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    }
+    append(
+        &mut tx,
+        actor,
+        Change {
+            action: "cluster.rotation",
+            entity: "cluster",
+            entity_id: cluster_id.to_string(),
+            before: None,
+            after: json(&serde_json::json!({"order": order, "cooldown": cooldown})),
+        },
+    )
+    .await?;
+    commit(tx).await
+}
+
+/// Adds or replaces one year's members and roles inside the caller's transaction.
+pub(crate) async fn put_year_tx(
+    tx: &mut super::Tx,
+    cluster_id: i64,
+    y: &NewClusterYear,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO cluster_years (cluster_id, year, note, roles_illustrative) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (cluster_id, year) DO UPDATE SET note = excluded.note, roles_illustrative = excluded.roles_illustrative",
+    )
+    .bind(cluster_id)
+    .bind(y.year)
+    .bind(&y.note)
+    .bind(y.roles_illustrative)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    sqlx::query("DELETE FROM cluster_members WHERE cluster_id = $1 AND year = $2")
+        .bind(cluster_id)
+        .bind(y.year)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    for (unit, role, illustrative) in &y.members {
+        sqlx::query("INSERT INTO cluster_members (cluster_id, year, unit_id, role, illustrative) VALUES ($1, $2, $3, $4, $5)")
+            .bind(cluster_id)
+            .bind(y.year)
+            .bind(*unit)
+            .bind(role.code())
+            .bind(*illustrative)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn put_year(
+    b: &Backend,
+    actor: &Actor,
+    cluster_id: i64,
+    y: NewClusterYear,
+) -> StoreResult<()> {
+    let mut tx = begin(b).await?;
+    put_year_tx(&mut tx, cluster_id, &y).await?;
+    let members: Vec<serde_json::Value> = y
+        .members
+        .iter()
+        .map(|(u, r, i)| serde_json::json!({"unit_id": u, "role": r.code(), "illustrative": i}))
+        .collect();
+    append(
+        &mut tx,
+        actor,
+        Change {
+            action: "cluster.year",
+            entity: "cluster",
+            entity_id: format!("{cluster_id}/{}", y.year),
+            before: None,
+            after: json(&serde_json::json!({"note": y.note, "members": members})),
+        },
+    )
+    .await?;
+    commit(tx).await
+}

@@ -7,6 +7,7 @@
 mod accounts;
 mod audit;
 mod clusters;
+mod conference;
 pub mod migrate;
 mod people;
 mod units;
@@ -235,6 +236,145 @@ impl Store for Backend {
     }
     async fn unit_clusters(&self, unit_id: i64) -> StoreResult<Vec<UnitClusterRow>> {
         clusters::of_unit(dialect::reader(self), unit_id).await
+    }
+
+    async fn cluster_rotation(&self, cluster_id: i64) -> StoreResult<(Vec<i64>, i32)> {
+        clusters::rotation(dialect::reader(self), cluster_id).await
+    }
+    async fn set_cluster_rotation(
+        &self,
+        actor: &Actor,
+        cluster_id: i64,
+        order: &[i64],
+        cooldown: i32,
+    ) -> StoreResult<()> {
+        clusters::set_rotation(self, actor, cluster_id, order, cooldown).await
+    }
+    async fn put_cluster_year(
+        &self,
+        actor: &Actor,
+        cluster_id: i64,
+        year: NewClusterYear,
+    ) -> StoreResult<()> {
+        clusters::put_year(self, actor, cluster_id, year).await
+    }
+    async fn covenant(&self, cluster_id: i64, year: i32) -> StoreResult<Option<CovenantRow>> {
+        conference::covenant(dialect::reader(self), cluster_id, year).await
+    }
+    async fn put_covenant(
+        &self,
+        actor: &Actor,
+        cluster_id: i64,
+        year: i32,
+        title: &str,
+        table_json: &str,
+        method_json: &str,
+    ) -> StoreResult<()> {
+        conference::put_covenant(
+            self,
+            actor,
+            cluster_id,
+            year,
+            title,
+            table_json,
+            method_json,
+        )
+        .await
+    }
+    async fn sign_covenant(
+        &self,
+        actor: &Actor,
+        cluster_id: i64,
+        year: i32,
+        sig: SignatureRow,
+    ) -> StoreResult<()> {
+        conference::sign(self, actor, cluster_id, year, sig).await
+    }
+    async fn set_scoring_closed(
+        &self,
+        actor: &Actor,
+        cluster_id: i64,
+        year: i32,
+        closed: bool,
+    ) -> StoreResult<()> {
+        conference::set_scoring_closed(self, actor, cluster_id, year, closed).await
+    }
+    async fn put_scores(
+        &self,
+        actor: &Actor,
+        cluster_id: i64,
+        year: i32,
+        scores: &[ScoreRow],
+        indicators: &[IndicatorRow],
+    ) -> StoreResult<()> {
+        conference::put_scores(self, actor, cluster_id, year, scores, indicators).await
+    }
+    async fn cluster_scores(
+        &self,
+        cluster_id: i64,
+        year: i32,
+    ) -> StoreResult<(Vec<ScoreRow>, Vec<IndicatorRow>)> {
+        conference::scores(dialect::reader(self), cluster_id, year).await
+    }
+    async fn create_ballot(
+        &self,
+        actor: &Actor,
+        cluster_id: i64,
+        year: i32,
+        title: &str,
+        rules_json: &str,
+    ) -> StoreResult<BallotRow> {
+        conference::create_ballot(self, actor, cluster_id, year, title, rules_json).await
+    }
+    async fn ballot(&self, id: i64) -> StoreResult<BallotRow> {
+        conference::ballot(dialect::reader(self), id).await
+    }
+    async fn ballots(&self, cluster_id: i64, year: i32) -> StoreResult<Vec<BallotRow>> {
+        conference::ballots(dialect::reader(self), cluster_id, year).await
+    }
+    async fn open_ballot(
+        &self,
+        actor: &Actor,
+        id: i64,
+        resolved_rules_json: &str,
+        rule_hash: &str,
+    ) -> StoreResult<BallotRow> {
+        conference::open_ballot(self, actor, id, resolved_rules_json, rule_hash).await
+    }
+    async fn cast_vote(
+        &self,
+        actor: &Actor,
+        ballot_id: i64,
+        voter_unit: i64,
+        choices_json: &str,
+    ) -> StoreResult<()> {
+        conference::cast_vote(self, actor, ballot_id, voter_unit, choices_json).await
+    }
+    async fn record_papers(
+        &self,
+        actor: &Actor,
+        ballot_id: i64,
+        voter_units: &[i64],
+        papers: &[String],
+    ) -> StoreResult<()> {
+        conference::record_papers(self, actor, ballot_id, voter_units, papers).await
+    }
+    async fn ballot_voters(&self, ballot_id: i64) -> StoreResult<Vec<i64>> {
+        conference::voters(dialect::reader(self), ballot_id).await
+    }
+    async fn ballot_papers(&self, ballot_id: i64) -> StoreResult<Vec<String>> {
+        conference::papers(dialect::reader(self), ballot_id).await
+    }
+    async fn close_ballot(
+        &self,
+        actor: &Actor,
+        ballot_id: i64,
+        close: BallotClose,
+    ) -> StoreResult<BallotRow> {
+        conference::close_ballot(self, actor, ballot_id, close).await
+    }
+    async fn cluster_proposals(&self, cluster_id: i64, year: i32) -> StoreResult<Vec<ProposalRow>> {
+        conference::proposals(dialect::reader(self), cluster_id, year).await
     }
 
     async fn audit_entries(&self, after: i64, limit: i64) -> StoreResult<Vec<AuditEntry>> {

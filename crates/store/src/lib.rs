@@ -2,11 +2,13 @@
 //! runs in one transaction that also appends the audit entry, so a write and its audit record
 //! land together or not at all. Backends: `tdkt-store-sqlite`, `tdkt-store-postgres`.
 
+mod conference;
 mod rows;
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
 
+pub use conference::*;
 pub use rows::*;
 
 use async_trait::async_trait;
@@ -153,6 +155,109 @@ pub trait Store: Send + Sync {
     async fn list_clusters(&self) -> StoreResult<Vec<ClusterRow>>;
     async fn cluster(&self, id: i64) -> StoreResult<ClusterRow>;
     async fn unit_clusters(&self, unit_id: i64) -> StoreResult<Vec<UnitClusterRow>>;
+
+    async fn cluster_rotation(&self, cluster_id: i64) -> StoreResult<(Vec<i64>, i32)>;
+    async fn set_cluster_rotation(
+        &self,
+        actor: &Actor,
+        cluster_id: i64,
+        order: &[i64],
+        cooldown: i32,
+    ) -> StoreResult<()>;
+    /// Adds or replaces a year's members and roles.
+    async fn put_cluster_year(
+        &self,
+        actor: &Actor,
+        cluster_id: i64,
+        year: NewClusterYear,
+    ) -> StoreResult<()>;
+
+    // ---- conference
+    async fn covenant(&self, cluster_id: i64, year: i32) -> StoreResult<Option<CovenantRow>>;
+    /// Creates or replaces the covenant's title, table and method (signatures stay).
+    async fn put_covenant(
+        &self,
+        actor: &Actor,
+        cluster_id: i64,
+        year: i32,
+        title: &str,
+        table_json: &str,
+        method_json: &str,
+    ) -> StoreResult<()>;
+    async fn sign_covenant(
+        &self,
+        actor: &Actor,
+        cluster_id: i64,
+        year: i32,
+        sig: SignatureRow,
+    ) -> StoreResult<()>;
+    async fn set_scoring_closed(
+        &self,
+        actor: &Actor,
+        cluster_id: i64,
+        year: i32,
+        closed: bool,
+    ) -> StoreResult<()>;
+    /// Inserts or replaces one scorer's scores (and optionally indicators) in one transaction.
+    async fn put_scores(
+        &self,
+        actor: &Actor,
+        cluster_id: i64,
+        year: i32,
+        scores: &[ScoreRow],
+        indicators: &[IndicatorRow],
+    ) -> StoreResult<()>;
+    async fn cluster_scores(
+        &self,
+        cluster_id: i64,
+        year: i32,
+    ) -> StoreResult<(Vec<ScoreRow>, Vec<IndicatorRow>)>;
+    async fn create_ballot(
+        &self,
+        actor: &Actor,
+        cluster_id: i64,
+        year: i32,
+        title: &str,
+        rules_json: &str,
+    ) -> StoreResult<BallotRow>;
+    async fn ballot(&self, id: i64) -> StoreResult<BallotRow>;
+    async fn ballots(&self, cluster_id: i64, year: i32) -> StoreResult<Vec<BallotRow>>;
+    /// Freezes the resolved rules and their hash; draft → open.
+    async fn open_ballot(
+        &self,
+        actor: &Actor,
+        id: i64,
+        resolved_rules_json: &str,
+        rule_hash: &str,
+    ) -> StoreResult<BallotRow>;
+    /// One voter unit's paper: the voter row and the paper go in one transaction but stay
+    /// unlinked. A second vote by the same unit is a conflict.
+    async fn cast_vote(
+        &self,
+        actor: &Actor,
+        ballot_id: i64,
+        voter_unit: i64,
+        choices_json: &str,
+    ) -> StoreResult<()>;
+    /// Papers collected in the room: the units that voted and the papers, unlinked.
+    async fn record_papers(
+        &self,
+        actor: &Actor,
+        ballot_id: i64,
+        voter_units: &[i64],
+        papers: &[String],
+    ) -> StoreResult<()>;
+    async fn ballot_voters(&self, ballot_id: i64) -> StoreResult<Vec<i64>>;
+    async fn ballot_papers(&self, ballot_id: i64) -> StoreResult<Vec<String>>;
+    /// open → closed: stores the result, shuffles the papers, writes proposals and next year's
+    /// roles.
+    async fn close_ballot(
+        &self,
+        actor: &Actor,
+        ballot_id: i64,
+        close: BallotClose,
+    ) -> StoreResult<BallotRow>;
+    async fn cluster_proposals(&self, cluster_id: i64, year: i32) -> StoreResult<Vec<ProposalRow>>;
 
     // ---- audit
     /// Entries with `seq > after`, in order, at most `limit`.
