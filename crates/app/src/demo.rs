@@ -464,19 +464,36 @@ pub async fn load(app: &App) -> AppResult<DemoReport> {
         l.report.clusters += 1;
     }
 
+    let mut admin = None;
     for (username, display, role, unit) in ACCOUNTS {
-        app.create_user(
-            None,
-            UserInput {
-                username: username.to_string(),
-                display_name: display.to_string(),
-                password: DEMO_PASSWORD.into(),
-                grants: vec![(role.code().to_string(), unit.to_string())],
-            },
-        )
-        .await?;
+        let user = app
+            .create_user(
+                None,
+                UserInput {
+                    username: username.to_string(),
+                    display_name: display.to_string(),
+                    password: DEMO_PASSWORD.into(),
+                    grants: vec![(role.code().to_string(), unit.to_string())],
+                },
+            )
+            .await?;
+        if *role == Role::Admin && admin.is_none() {
+            admin = Some(crate::Principal {
+                user_id: user.id,
+                username: user.username.clone(),
+                display_name: user.display_name.clone(),
+                grants: app.store.user_grants(user.id).await?,
+                csrf_token: None,
+            });
+        }
         l.report.accounts += 1;
     }
+
+    // Two conferences of the seeds, replayed through the use cases by the demo administrator.
+    let admin =
+        admin.ok_or_else(|| AppError::Internal("dữ liệu demo thiếu tài khoản quản trị".into()))?;
+    crate::demo_conference::replay_seed_003(app, &admin).await?;
+    crate::demo_conference::replay_seed_000(app, &admin).await?;
     Ok(l.report)
 }
 

@@ -6,7 +6,9 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod clusters;
+pub mod conference;
 pub mod demo;
+mod demo_conference;
 pub mod error;
 pub mod people;
 #[cfg(feature = "testing")]

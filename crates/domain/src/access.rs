@@ -24,6 +24,9 @@ code_enum!(
         PersonRead = "ca_nhan.xem", "Xem hồ sơ cá nhân";
         PersonWrite = "ca_nhan.sua", "Thêm, sửa cá nhân và xếp loại";
         UserAdmin = "tai_khoan.quan_tri", "Quản trị tài khoản";
+        ClusterManage = "cum.dieu_hanh", "Điều hành năm thi đua của cụm, khối (giao ước, chấm điểm, bỏ phiếu)";
+        ClusterScore = "cum.cham_diem", "Chấm điểm thay mặt đơn vị thành viên";
+        ClusterVote = "cum.bo_phieu", "Bỏ phiếu thay mặt đơn vị thành viên";
     }
 );
 
@@ -48,6 +51,7 @@ use Role::*;
 
 const IN_TREE: &[Reach] = &[Own, Subtree];
 const ANYWHERE: &[Reach] = &[Own, Subtree, Other];
+const OWN: &[Reach] = &[Own];
 
 /// The policy, one row per role and action. What is not listed is denied. Unit names and
 /// the tree are public organisational facts, so every role may read units anywhere; people
@@ -59,20 +63,31 @@ pub const POLICY: &[(Role, Action, &[Reach])] = &[
     (Admin, PersonRead, IN_TREE),
     (Admin, PersonWrite, IN_TREE),
     (Admin, UserAdmin, IN_TREE),
+    (Admin, ClusterManage, IN_TREE),
+    (Admin, ClusterScore, IN_TREE),
     (BoardSpecialist, UnitRead, ANYWHERE),
     (BoardSpecialist, UnitWrite, IN_TREE),
     (BoardSpecialist, LineageWrite, IN_TREE),
     (BoardSpecialist, PersonRead, IN_TREE),
     (BoardSpecialist, PersonWrite, IN_TREE),
+    (BoardSpecialist, ClusterManage, IN_TREE),
+    (BoardSpecialist, ClusterScore, IN_TREE),
+    (BoardSpecialist, ClusterVote, OWN),
     (BoardLeader, UnitRead, ANYWHERE),
     (BoardLeader, PersonRead, IN_TREE),
+    (BoardLeader, ClusterVote, OWN),
     (CouncilMember, UnitRead, ANYWHERE),
     (CouncilMember, PersonRead, IN_TREE),
     (UnitClerk, UnitRead, ANYWHERE),
     (UnitClerk, PersonRead, IN_TREE),
     (UnitClerk, PersonWrite, IN_TREE),
+    (UnitClerk, ClusterScore, IN_TREE),
+    (UnitClerk, ClusterVote, OWN),
     (ClusterOfficer, UnitRead, ANYWHERE),
     (ClusterOfficer, PersonRead, IN_TREE),
+    (ClusterOfficer, ClusterManage, IN_TREE),
+    (ClusterOfficer, ClusterScore, IN_TREE),
+    (ClusterOfficer, ClusterVote, OWN),
     (Viewer, UnitRead, ANYWHERE),
     (Viewer, PersonRead, IN_TREE),
 ];
@@ -173,6 +188,8 @@ mod tests {
                     (PersonRead, "OS"),
                     (PersonWrite, "OS"),
                     (UserAdmin, "OS"),
+                    (ClusterManage, "OS"),
+                    (ClusterScore, "OS"),
                 ],
             ),
             (
@@ -183,15 +200,36 @@ mod tests {
                     (LineageWrite, "OS"),
                     (PersonRead, "OS"),
                     (PersonWrite, "OS"),
+                    (ClusterManage, "OS"),
+                    (ClusterScore, "OS"),
+                    (ClusterVote, "O"),
                 ],
             ),
-            (BoardLeader, &[(UnitRead, "OSX"), (PersonRead, "OS")]),
+            (
+                BoardLeader,
+                &[(UnitRead, "OSX"), (PersonRead, "OS"), (ClusterVote, "O")],
+            ),
             (CouncilMember, &[(UnitRead, "OSX"), (PersonRead, "OS")]),
             (
                 UnitClerk,
-                &[(UnitRead, "OSX"), (PersonRead, "OS"), (PersonWrite, "OS")],
+                &[
+                    (UnitRead, "OSX"),
+                    (PersonRead, "OS"),
+                    (PersonWrite, "OS"),
+                    (ClusterScore, "OS"),
+                    (ClusterVote, "O"),
+                ],
             ),
-            (ClusterOfficer, &[(UnitRead, "OSX"), (PersonRead, "OS")]),
+            (
+                ClusterOfficer,
+                &[
+                    (UnitRead, "OSX"),
+                    (PersonRead, "OS"),
+                    (ClusterManage, "OS"),
+                    (ClusterScore, "OS"),
+                    (ClusterVote, "O"),
+                ],
+            ),
             (Viewer, &[(UnitRead, "OSX"), (PersonRead, "OS")]),
         ];
         let mut checked = 0;

@@ -47,6 +47,39 @@ async fn every_role_action_and_reach(b: Backend) {
         )
         .await
         .unwrap();
+    // One cluster per target, organised by it, with all three units as members and a covenant
+    // with one criterion.
+    let mut clusters = Vec::new();
+    for (_, t) in &targets {
+        let c = s
+            .create_cluster(
+                &sys,
+                tdkt_store::NewCluster {
+                    code: format!("cum_{t}"),
+                    name: format!("Cụm {t}"),
+                    kind: tdkt_domain::cluster::ClusterKind::Cluster,
+                    organiser: "Đơn vị tổ chức".into(),
+                    organiser_unit_id: Some(*t),
+                    source: None,
+                    note: None,
+                    years: vec![tdkt_store::NewClusterYear {
+                        year: 2022,
+                        note: None,
+                        roles_illustrative: false,
+                        members: targets
+                            .iter()
+                            .map(|(_, u)| (*u, tdkt_domain::cluster::MemberRole::Member, false))
+                            .collect(),
+                    }],
+                },
+            )
+            .await
+            .unwrap();
+        s.put_covenant(&sys, c.id, 2022, "Giao ước", r#"{"groups":[],"criteria":[{"id":"1","name":"Tiêu chí","group":null,"max":10.0,"kind":"score","scale":null}]}"#, "{}")
+            .await
+            .unwrap();
+        clusters.push(c.id);
+    }
     let mut seq = 0;
     let mut checked = 0;
     for role in Role::ALL {
@@ -97,6 +130,47 @@ async fn every_role_action_and_reach(b: Backend) {
                         )
                         .await
                         .map(drop),
+                    Action::ClusterManage => {
+                        t.app.set_scoring_closed(&p, clusters[i], 2022, false).await
+                    }
+                    Action::ClusterScore => {
+                        t.app
+                            .put_scores(
+                                &p,
+                                clusters[i],
+                                2022,
+                                *target,
+                                &[tdkt_app::conference::ScoreEntry {
+                                    target: targets[0].1,
+                                    criterion: "1".into(),
+                                    points: 5.0,
+                                    note: None,
+                                }],
+                                &[],
+                            )
+                            .await
+                    }
+                    Action::ClusterVote => {
+                        let b = s
+                            .create_ballot(
+                                &sys,
+                                clusters[i],
+                                2022,
+                                "Bỏ phiếu",
+                                r#"{"quorum":0.5,"categories":[]}"#,
+                            )
+                            .await
+                            .unwrap();
+                        s.open_ballot(
+                            &sys,
+                            b.id,
+                            r#"{"eligible_voters":3,"quorum":0.5,"categories":[]}"#,
+                            "h",
+                        )
+                        .await
+                        .unwrap();
+                        t.app.cast_vote(&p, b.id, *target, Default::default()).await
+                    }
                     Action::UserAdmin => {
                         let code = s.unit(*target).await.unwrap().code;
                         t.app
@@ -114,6 +188,7 @@ async fn every_role_action_and_reach(b: Backend) {
                     }
                 };
                 let allowed = allows(*role, *action, *reach);
+                let _ = &clusters;
                 match (&result, allowed) {
                     (Ok(()), true) | (Err(AppError::Forbidden(_)), false) => {}
                     _ => panic!(

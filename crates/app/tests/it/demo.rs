@@ -177,5 +177,62 @@ async fn demo_loads_the_seeds(b: Backend) {
         .unwrap();
     assert!(all.total > found.total);
 
+    // The replayed 2022 conference of seed 003: proposals and the 2023 roles from the ballot.
+    let c003 = s.cluster(c003.id).await.unwrap();
+    let props = s.cluster_proposals(c003.id, 2022).await.unwrap();
+    let mut got: Vec<(String, String)> = props
+        .iter()
+        .map(|p| (p.award_code.clone(), p.unit_name.clone()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            (
+                "bang_khen_thu_tuong".to_string(),
+                "Tỉnh Quảng Ngãi".to_string()
+            ),
+            ("bang_khen_thu_tuong".into(), "Tỉnh Đắk Lắk".into()),
+            ("co_thi_dua_chinh_phu".into(), "Tỉnh Bình Định".into()),
+            ("co_thi_dua_chinh_phu".into(), "Tỉnh Đắk Nông".into()),
+        ]
+    );
+    let y2023 = c003.years.iter().find(|y| y.year == 2023).unwrap();
+    let roles: Vec<(&str, MemberRole)> = y2023
+        .members
+        .iter()
+        .filter(|m| m.role != MemberRole::Member)
+        .map(|m| (m.unit.name.as_str(), m.role))
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            ("Tỉnh Bình Định", MemberRole::Leader),
+            ("Tỉnh Lâm Đồng", MemberRole::Deputy)
+        ]
+    );
+    assert_eq!(y2023.members.len(), 10);
+    let ballots = s.ballots(c003.id, 2022).await.unwrap();
+    assert_eq!(ballots.len(), 1);
+    assert_eq!(ballots[0].rule_hash.as_ref().unwrap().len(), 64);
+    // Seed 000: the 2020 ballot hands over to Kiên Giang, with Đồng Tháp and Sóc Trăng deputies.
+    let c000 = s.cluster(c000.id).await.unwrap();
+    let y2021 = c000.years.iter().find(|y| y.year == 2021).unwrap();
+    let mut roles: Vec<(&str, MemberRole)> = y2021
+        .members
+        .iter()
+        .filter(|m| m.role != MemberRole::Member)
+        .map(|m| (m.unit.name.as_str(), m.role))
+        .collect();
+    roles.sort();
+    assert_eq!(
+        roles,
+        [
+            ("Tỉnh Kiên Giang", MemberRole::Leader),
+            ("Tỉnh Sóc Trăng", MemberRole::Deputy),
+            ("Tỉnh Đồng Tháp", MemberRole::Deputy)
+        ]
+    );
+
     assert!(tdkt_app::audit::verify(s).await.unwrap().is_ok());
 }

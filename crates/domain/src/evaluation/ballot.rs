@@ -47,6 +47,12 @@ pub struct Category {
     pub top_n: Option<usize>,
     #[serde(default)]
     pub threshold: Threshold,
+    /// Award code the elected are proposed for (e.g. `co_thi_dua_chinh_phu`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub award: Option<String>,
+    /// `cum_truong` or `cum_pho`: the elected take this role next year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_role: Option<String>,
 }
 
 /// Who is elected: more than (`strict`) or at least `fraction` of the basis.
@@ -78,7 +84,7 @@ pub enum Basis {
     VotesCast,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct CandidateVotes {
     pub id: String,
     pub name: String,
@@ -86,7 +92,7 @@ pub struct CandidateVotes {
     pub meets_threshold: bool,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Tie {
     /// Candidates with equal votes competing for the remaining seats: a second round decides.
     pub candidates: Vec<String>,
@@ -94,7 +100,7 @@ pub struct Tie {
     pub votes: usize,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct CategoryOutcome {
     pub id: String,
     pub name: String,
@@ -111,7 +117,7 @@ pub struct CategoryOutcome {
     pub tie: Option<Tie>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct BallotOutcome {
     /// SHA-256 of the rules with candidate lists resolved.
     pub rule_hash: String,
@@ -148,6 +154,15 @@ pub fn resolve_rules(
         let f = |x: &str| format!("ballot.rules.categories[{i}].{x}");
         if !seen.insert(c.id.as_str()) {
             return Err(Invalid::new(f("id"), format!("Hạng mục «{}» bị lặp", c.id)));
+        }
+        if let Some(r) = &c.next_role
+            && r != "cum_truong"
+            && r != "cum_pho"
+        {
+            return Err(Invalid::new(
+                f("next_role"),
+                format!("Vai trò «{r}» không hợp lệ; dùng cum_truong hoặc cum_pho"),
+            ));
         }
         if c.seats == 0 {
             return Err(Invalid::new(

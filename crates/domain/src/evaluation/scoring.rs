@@ -4,21 +4,21 @@
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::input::{Checked, CriterionKind, FlagSettings, Method};
 
 /// Two scores closer than this are equal (inputs have at most a few decimals).
 const EPS: f64 = 1e-9;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct GroupScore {
     pub group: String,
     pub score: f64,
 }
 
 /// Which rung of the ladder separated two units with the same total.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum TieRule {
     /// The score on the first criterion group.
@@ -29,7 +29,7 @@ pub enum TieRule {
     Unresolved,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct TieStep {
     /// The unit it was tied with on total.
     pub with: String,
@@ -39,7 +39,7 @@ pub struct TieStep {
     pub other: f64,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RankedUnit {
     /// 1-based; units still tied share a rank.
     pub rank: usize,
@@ -340,7 +340,7 @@ pub fn rank(c: &Checked, m: Method) -> Vec<RankedUnit> {
     out
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct SensitivityRow {
     pub id: String,
     pub name: String,
@@ -348,7 +348,7 @@ pub struct SensitivityRow {
     pub ranks: Vec<usize>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Sensitivity {
     pub methods: Vec<Method>,
     pub rows: Vec<SensitivityRow>,
@@ -394,7 +394,7 @@ pub fn sensitivity(c: &Checked, chosen: Method, top_n: usize) -> Sensitivity {
     }
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct PairFlag {
     pub a: String,
     pub b: String,

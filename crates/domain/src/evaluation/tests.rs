@@ -364,6 +364,8 @@ fn ballot(papers: Vec<std::collections::BTreeMap<String, Vec<String>>>) -> Ballo
                     candidates: None,
                     top_n: None,
                     threshold: Threshold::default(),
+                    award: Some("co_thi_dua_chinh_phu".into()),
+                    next_role: None,
                 },
                 Category {
                     id: "truong".into(),
@@ -372,6 +374,8 @@ fn ballot(papers: Vec<std::collections::BTreeMap<String, Vec<String>>>) -> Ballo
                     candidates: None,
                     top_n: Some(2),
                     threshold: Threshold::default(),
+                    award: None,
+                    next_role: Some("cum_truong".into()),
                 },
             ],
         },
