@@ -420,6 +420,29 @@ impl App {
             .await?)
     }
 
+    /// One scorer's scores, for its entry form (the scorer's own people and managers only).
+    pub async fn scores_of(
+        &self,
+        p: &Principal,
+        cluster_id: i64,
+        year: i32,
+        scorer: i64,
+    ) -> AppResult<Vec<ScoreRow>> {
+        let (c, y) = self.cluster_year(cluster_id, year).await?;
+        if !(self.permits(p, Action::ClusterScore, scorer).await?
+            || self.may_manage(p, &c, &y).await?)
+        {
+            return Err(AppError::Forbidden(
+                "Bạn không được xem điểm chấm của đơn vị này".into(),
+            ));
+        }
+        let (scores, _) = self.store.cluster_scores(cluster_id, year).await?;
+        Ok(scores
+            .into_iter()
+            .filter(|s| s.scorer_id == scorer)
+            .collect())
+    }
+
     /// The evaluation input from what is stored (members by unit id).
     async fn evaluation_input(
         &self,
@@ -793,7 +816,14 @@ impl App {
                 name: m.unit.name.clone(),
             })
             .collect();
-        // The rules were resolved when voting opened: no ranking needed now.
+        // The rules were resolved when voting opened: no ranking needed now, and they must
+        // still be the ones whose hash was frozen then.
+        let frozen_hash = b.rule_hash.clone().unwrap_or_default();
+        if evaluation::rule_hash(&rules) != frozen_hash {
+            return Err(AppError::Internal(format!(
+                "quy chế bỏ phiếu {ballot_id} không khớp mã băm đã khoá khi mở bỏ phiếu"
+            )));
+        }
         let frozen = BallotRules {
             categories: rules
                 .categories
@@ -805,7 +835,7 @@ impl App {
                 .collect(),
             ..rules.clone()
         };
-        let outcome = evaluation::tally(
+        let mut outcome = evaluation::tally(
             &BallotInput {
                 rules: frozen,
                 ballots: papers,
@@ -813,6 +843,7 @@ impl App {
             &members,
             &[],
         )?;
+        outcome.rule_hash = frozen_hash;
         let votes_of = |cat: &str, id: &str| {
             outcome
                 .categories

@@ -90,6 +90,53 @@ impl TestApp {
         }
     }
 
+    /// Column names of a table, in order, straight from the database catalogue.
+    pub async fn raw_columns(&self, table: &str) -> Vec<String> {
+        use sqlx::Row;
+        match &self.raw {
+            Raw::Sqlite(s) => sqlx::query("SELECT name FROM pragma_table_info($1) ORDER BY cid")
+                .bind(table)
+                .fetch_all(s.raw_pool())
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.get::<String, _>(0))
+                .collect(),
+            Raw::Postgres(s) => sqlx::query("SELECT column_name::text FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position")
+                .bind(table)
+                .fetch_all(s.raw_pool())
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.get::<String, _>(0))
+                .collect(),
+        }
+    }
+
+    /// Papers in the order the database returns them without ORDER BY.
+    pub async fn raw_paper_order(&self, ballot_id: i64) -> Vec<String> {
+        use sqlx::Row;
+        let sql = "SELECT choices_json FROM ballot_papers WHERE ballot_id = $1";
+        match &self.raw {
+            Raw::Sqlite(s) => sqlx::query(sql)
+                .bind(ballot_id)
+                .fetch_all(s.raw_pool())
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.get::<String, _>(0))
+                .collect(),
+            Raw::Postgres(s) => sqlx::query(sql)
+                .bind(ballot_id)
+                .fetch_all(s.raw_pool())
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.get::<String, _>(0))
+                .collect(),
+        }
+    }
+
     pub async fn unit(&self, code: &str, parent: Option<i64>) -> UnitRow {
         self.store()
             .create_unit(

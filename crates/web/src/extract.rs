@@ -133,6 +133,30 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     }
 }
 
+/// All numeric path parameters in order (e.g. cluster id and year); anything else is "not
+/// found", as HTML or JSON by the path.
+pub struct Ids(pub Vec<i64>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Ids {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let not_found = |parts: &Parts| {
+            let e = AppError::NotFound("trang với mã số này".into());
+            if parts.uri.path().starts_with("/api/") {
+                ApiError(e).into_response()
+            } else {
+                HtmlError(e).into_response()
+            }
+        };
+        let Ok(raw) = axum::extract::RawPathParams::from_request_parts(parts, state).await else {
+            return Err(not_found(parts));
+        };
+        let ids: Option<Vec<i64>> = raw.iter().map(|(_, v)| v.parse().ok()).collect();
+        ids.map(Ids).ok_or_else(|| not_found(parts))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

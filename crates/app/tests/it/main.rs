@@ -6,3 +6,4 @@ mod audit;
 mod auth;
 mod demo;
 mod records;
+mod secrecy;

@@ -28,8 +28,8 @@ use crate::extract::{ApiJson, ApiQuery, Id};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "tdkt API", version = "1", description = "API của tdkt: đơn vị, cá nhân. Lỗi trả về dạng {\"error\": {\"code\", \"message\", \"field\"}} với thông báo tiếng Việt."),
-    paths(list_units, create_unit, get_unit, update_unit, unit_lineage, create_lineage, list_people, create_person, get_person, update_person, put_ratings, cluster_evaluation),
-    components(schemas(UnitInput, UnitPatch, LineageInput, PersonInput, PersonPatch, RatingInput, ErrorBody, ErrorDetail)),
+    paths(list_units, create_unit, get_unit, update_unit, unit_lineage, create_lineage, list_people, create_person, get_person, update_person, put_ratings, cluster_evaluation, put_covenant),
+    components(schemas(CovenantInput, UnitInput, UnitPatch, LineageInput, PersonInput, PersonPatch, RatingInput, ErrorBody, ErrorDetail)),
     modifiers(&Security),
     security(("bearer" = []))
 )]
@@ -72,6 +72,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/cluster-evaluations",
             axum::routing::post(cluster_evaluation),
+        )
+        .route(
+            "/api/v1/clusters/{id}/years/{year}/covenant",
+            axum::routing::put(put_covenant),
         )
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", ApiDoc::openapi()))
 }
@@ -308,4 +312,50 @@ async fn cluster_evaluation(
     Ok(Json(
         tdkt_domain::evaluation::evaluate(&input).map_err(tdkt_app::AppError::from)?,
     ))
+}
+
+/// A covenant: title, criteria table (groups and criteria in the evaluation format) and method.
+#[derive(Deserialize, utoipa::ToSchema)]
+struct CovenantInput {
+    title: String,
+    #[schema(value_type = Vec<Object>)]
+    groups: Vec<tdkt_domain::evaluation::Group>,
+    #[schema(value_type = Vec<Object>)]
+    criteria: Vec<tdkt_domain::evaluation::Criterion>,
+    #[schema(value_type = Object)]
+    #[serde(default)]
+    method: tdkt_domain::evaluation::Method,
+    #[schema(value_type = Object)]
+    #[serde(default)]
+    flags: tdkt_domain::evaluation::FlagSettings,
+    sensitivity_top_n: Option<usize>,
+}
+
+/// Create or replace a cluster year's covenant (organiser, leader or deputy only; the table is
+/// frozen once scores exist).
+#[utoipa::path(tag = "Cụm thi đua", put, path = "/api/v1/clusters/{id}/years/{year}/covenant", params(("id" = i64, Path), ("year" = i32, Path)), request_body = CovenantInput, responses((status = 204), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_covenant(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    crate::extract::Ids(ids): crate::extract::Ids,
+    ApiJson(c): ApiJson<CovenantInput>,
+) -> ApiResult<StatusCode> {
+    st.app
+        .put_covenant(
+            &p,
+            ids[0],
+            ids[1] as i32,
+            &c.title,
+            tdkt_app::conference::CovenantTable {
+                groups: c.groups,
+                criteria: c.criteria,
+            },
+            tdkt_app::conference::CovenantMethod {
+                method: c.method,
+                flags: c.flags,
+                sensitivity_top_n: c.sensitivity_top_n,
+            },
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

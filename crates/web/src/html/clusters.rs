@@ -71,6 +71,7 @@ struct YearBlock {
 #[template(path = "cluster.html")]
 struct ClusterPage {
     layout: Layout,
+    id: i64,
     name: String,
     kind: &'static str,
     organiser: String,
@@ -83,6 +84,7 @@ async fn one(State(st): State<AppState>, User(p): User, Id(id): Id) -> Result<Re
     let c = st.app.cluster(&p, id).await?;
     render(&ClusterPage {
         layout: Layout::for_user(&p, "/cum-thi-dua"),
+        id: c.id,
         name: c.name.clone(),
         kind: c.kind.label(),
         organiser: c.organiser.clone(),

@@ -3,6 +3,7 @@
 
 mod account;
 mod clusters;
+mod conference;
 mod login;
 mod records;
 
@@ -24,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .merge(login::routes())
         .merge(records::routes())
         .merge(clusters::routes())
+        .merge(conference::routes())
         .merge(account::routes());
     for m in MODULES.iter().filter(|m| !m.ready) {
         r = r.route(m.href, get(later));

@@ -1,5 +1,6 @@
 //! Real HTTP against a real server on a loopback port, on both backends.
 
 mod api;
+mod conference;
 mod pages;
 mod server;
