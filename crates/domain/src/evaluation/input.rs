@@ -70,6 +70,12 @@ pub struct Criterion {
     pub kind: CriterionKind,
     /// When present the criterion is computed from a reported indicator, not scored by hand.
     pub scale: Option<Scale>,
+    /// How to score it (hướng dẫn chấm).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guide: Option<String>,
+    /// What evidence a member must attach (minh chứng).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
 }
 
 /// A piecewise-linear scale from an indicator value to points, flat outside its ends, capped at

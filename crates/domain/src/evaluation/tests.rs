@@ -21,6 +21,8 @@ fn criteria() -> Vec<Criterion> {
         max,
         kind,
         scale: None,
+        guide: None,
+        evidence: None,
     };
     vec![
         c("1.1", "1", 30.0, CriterionKind::Score),
@@ -292,6 +294,8 @@ fn computed_criteria_use_the_scale() {
         scale: Some(Scale {
             points: vec![[90.0, 0.0], [100.0, 8.0], [110.0, 10.0]],
         }),
+        guide: Some("Theo báo cáo quyết toán của Sở Tài chính".into()),
+        evidence: Some("Báo cáo thu ngân sách năm".into()),
     });
     inp.indicators = vec![
         IndicatorValue {

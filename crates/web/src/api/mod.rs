@@ -28,8 +28,8 @@ use crate::extract::{ApiJson, ApiQuery, Id};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "tdkt API", version = "1", description = "API của tdkt: đơn vị, cá nhân. Lỗi trả về dạng {\"error\": {\"code\", \"message\", \"field\"}} với thông báo tiếng Việt."),
-    paths(list_units, create_unit, get_unit, update_unit, unit_lineage, create_lineage, list_people, create_person, get_person, update_person, put_ratings, cluster_evaluation, put_covenant),
-    components(schemas(CovenantInput, UnitInput, UnitPatch, LineageInput, PersonInput, PersonPatch, RatingInput, ErrorBody, ErrorDetail)),
+    paths(list_units, create_unit, get_unit, update_unit, unit_lineage, create_lineage, list_people, create_person, get_person, update_person, put_ratings, cluster_evaluation, put_covenant, record_papers),
+    components(schemas(PapersInput, CovenantInput, UnitInput, UnitPatch, LineageInput, PersonInput, PersonPatch, RatingInput, ErrorBody, ErrorDetail)),
     modifiers(&Security),
     security(("bearer" = []))
 )]
@@ -76,6 +76,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/clusters/{id}/years/{year}/covenant",
             axum::routing::put(put_covenant),
+        )
+        .route(
+            "/api/v1/ballots/{id}/papers",
+            axum::routing::post(record_papers),
         )
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", ApiDoc::openapi()))
 }
@@ -356,6 +360,30 @@ async fn put_covenant(
                 sensitivity_top_n: c.sensitivity_top_n,
             },
         )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Paper ballots collected in the room: which member units voted, and the papers. The two lists
+/// are stored apart; nothing links a paper to a unit.
+#[derive(Deserialize, utoipa::ToSchema)]
+struct PapersInput {
+    voter_units: Vec<i64>,
+    /// Each paper: category id → chosen candidate unit ids (as strings).
+    #[schema(value_type = Vec<Object>)]
+    papers: Vec<std::collections::BTreeMap<String, Vec<String>>>,
+}
+
+/// Record paper ballots (organiser, leader or deputy only; the ballot must be open).
+#[utoipa::path(tag = "Cụm thi đua", post, path = "/api/v1/ballots/{id}/papers", params(("id" = i64, Path)), request_body = PapersInput, responses((status = 204), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn record_papers(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    Id(id): Id,
+    ApiJson(input): ApiJson<PapersInput>,
+) -> ApiResult<StatusCode> {
+    st.app
+        .record_papers(&p, id, &input.voter_units, input.papers)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

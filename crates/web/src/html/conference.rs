@@ -276,7 +276,13 @@ fn view_model(
                 (None, CriterionKind::Bonus) => "Điểm thưởng (cộng)".into(),
                 (None, CriterionKind::Penalty) => "Điểm trừ".into(),
                 (None, CriterionKind::Score) => "Chấm điểm".into(),
-            },
+            } + &[
+                k.guide.as_deref().map(|g| format!(". Hướng dẫn: {g}")),
+                k.evidence.as_deref().map(|e| format!(". Minh chứng: {e}")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<String>(),
         };
         for g in &c.table.groups {
             rows.push(CriterionRow {
