@@ -149,6 +149,8 @@ struct ClusterToml {
     kind: String,
     organiser: String,
     organiser_unit: String,
+    #[serde(default)]
+    supervisor: String,
     source: String,
     note: String,
     year: Vec<ClusterYearToml>,
@@ -455,6 +457,7 @@ pub async fn load(app: &App) -> AppResult<DemoReport> {
                     kind: ClusterKind::parse("kind", &c.kind)?,
                     organiser: c.organiser.clone(),
                     organiser_unit_id,
+                    supervisor: Some(c.supervisor.clone()).filter(|s| !s.is_empty()),
                     source: Some(c.source.clone()),
                     note: Some(c.note.clone()),
                     years,

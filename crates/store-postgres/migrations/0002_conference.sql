@@ -1,6 +1,8 @@
 -- The cluster conference: covenant, scores, secret ballots, proposals.
 
 ALTER TABLE clusters ADD COLUMN rotation_cooldown INTEGER NOT NULL DEFAULT 3;
+-- The council member who supervises the cluster (free text: name and title).
+ALTER TABLE clusters ADD COLUMN supervisor TEXT;
 
 -- Rotation order of the leader's role (position 0 first).
 CREATE TABLE cluster_rotation (

@@ -10,8 +10,8 @@ use super::{Backend, Db, begin, code, commit, db_err, get, now};
 pub(crate) async fn create(b: &Backend, actor: &Actor, new: NewCluster) -> StoreResult<ClusterRow> {
     let mut tx = begin(b).await?;
     let row = sqlx::query(
-        "INSERT INTO clusters (code, name, kind, organiser, organiser_unit_id, source, note, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        "INSERT INTO clusters (code, name, kind, organiser, organiser_unit_id, source, note, created_at, supervisor)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(&new.code)
     .bind(&new.name)
@@ -21,6 +21,7 @@ pub(crate) async fn create(b: &Backend, actor: &Actor, new: NewCluster) -> Store
     .bind(&new.source)
     .bind(&new.note)
     .bind(now())
+    .bind(&new.supervisor)
     .fetch_one(&mut *tx)
     .await
     .map_err(db_err)?;
@@ -77,7 +78,7 @@ async fn load(
     id: Option<i64>,
 ) -> StoreResult<Vec<ClusterRow>> {
     let mut q = QueryBuilder::<Db>::new(
-        "SELECT id, code, name, kind, organiser, organiser_unit_id, source, note FROM clusters",
+        "SELECT id, code, name, kind, organiser, organiser_unit_id, supervisor, source, note FROM clusters",
     );
     if let Some(id) = id {
         q.push(" WHERE id = ").push_bind(id);
@@ -94,6 +95,7 @@ async fn load(
                 kind: code(r, "kind", ClusterKind::parse)?,
                 organiser: get(r, "organiser")?,
                 organiser_unit_id: get(r, "organiser_unit_id")?,
+                supervisor: get(r, "supervisor")?,
                 source: get(r, "source")?,
                 note: get(r, "note")?,
                 years: vec![],

@@ -778,6 +778,7 @@ pub async fn clusters_keep_historic_members(s: Arc<dyn Store>) {
                 kind: ClusterKind::Cluster,
                 organiser: "Hội đồng Thi đua - Khen thưởng Trung ương".into(),
                 organiser_unit_id: None,
+                supervisor: None,
                 source: Some("003".into()),
                 note: None,
                 years: vec![
@@ -835,6 +836,7 @@ pub async fn clusters_keep_historic_members(s: Arc<dyn Store>) {
                 kind: ClusterKind::Block,
                 organiser: "X".into(),
                 organiser_unit_id: None,
+                supervisor: None,
                 source: None,
                 note: None,
                 years: vec![],
@@ -863,6 +865,7 @@ async fn conference_fixture(s: &dyn Store) -> (i64, Vec<i64>) {
                 kind: ClusterKind::Cluster,
                 organiser: "Hội đồng".into(),
                 organiser_unit_id: Some(root.id),
+                supervisor: None,
                 source: None,
                 note: None,
                 years: vec![NewClusterYear {

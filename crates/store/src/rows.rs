@@ -260,6 +260,8 @@ pub struct NewCluster {
     pub kind: tdkt_domain::cluster::ClusterKind,
     pub organiser: String,
     pub organiser_unit_id: Option<i64>,
+    /// The council member who supervises the cluster.
+    pub supervisor: Option<String>,
     pub source: Option<String>,
     pub note: Option<String>,
     pub years: Vec<NewClusterYear>,
@@ -282,6 +284,7 @@ pub struct ClusterRow {
     pub kind: tdkt_domain::cluster::ClusterKind,
     pub organiser: String,
     pub organiser_unit_id: Option<i64>,
+    pub supervisor: Option<String>,
     pub source: Option<String>,
     pub note: Option<String>,
     pub years: Vec<ClusterYearRow>,

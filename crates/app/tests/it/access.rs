@@ -60,6 +60,7 @@ async fn every_role_action_and_reach(b: Backend) {
                     kind: tdkt_domain::cluster::ClusterKind::Cluster,
                     organiser: "Đơn vị tổ chức".into(),
                     organiser_unit_id: Some(*t),
+                    supervisor: None,
                     source: None,
                     note: None,
                     years: vec![tdkt_store::NewClusterYear {

@@ -217,6 +217,12 @@ async fn demo_loads_the_seeds(b: Backend) {
     assert_eq!(ballots[0].rule_hash.as_ref().unwrap().len(), 64);
     // Seed 000: the 2020 ballot hands over to Kiên Giang, with Đồng Tháp and Sóc Trăng deputies.
     let c000 = s.cluster(c000.id).await.unwrap();
+    assert!(
+        c000.supervisor
+            .as_deref()
+            .is_some_and(|x| x.contains("phụ trách Cụm")),
+        "the supervising council member of seed 000"
+    );
     let y2021 = c000.years.iter().find(|y| y.year == 2021).unwrap();
     let mut roles: Vec<(&str, MemberRole)> = y2021
         .members

@@ -37,6 +37,7 @@ async fn voters_and_papers_cannot_be_linked(b: Backend) {
                 kind: ClusterKind::Cluster,
                 organiser: "Hội đồng".into(),
                 organiser_unit_id: Some(vn.id),
+                supervisor: None,
                 source: None,
                 note: None,
                 years: vec![NewClusterYear {

@@ -75,6 +75,7 @@ struct ClusterPage {
     name: String,
     kind: &'static str,
     organiser: String,
+    supervisor: Option<String>,
     source: Option<String>,
     note: Option<String>,
     years: Vec<YearBlock>,
@@ -88,6 +89,7 @@ async fn one(State(st): State<AppState>, User(p): User, Id(id): Id) -> Result<Re
         name: c.name.clone(),
         kind: c.kind.label(),
         organiser: c.organiser.clone(),
+        supervisor: c.supervisor.clone(),
         source: c.source.clone(),
         note: c.note.clone(),
         years: c

@@ -35,6 +35,7 @@ async fn conference_flow(b: Backend) {
                 kind: ClusterKind::Cluster,
                 organiser: "Hội đồng".into(),
                 organiser_unit_id: Some(vn.id),
+                supervisor: None,
                 source: None,
                 note: None,
                 years: vec![NewClusterYear {
@@ -406,6 +407,7 @@ async fn paper_ballots_and_merged_members(b: Backend) {
                 kind: ClusterKind::Cluster,
                 organiser: "Hội đồng".into(),
                 organiser_unit_id: Some(vn.id),
+                supervisor: None,
                 source: None,
                 note: None,
                 years: vec![NewClusterYear {
@@ -528,6 +530,7 @@ async fn covenant_editor(b: Backend) {
                 kind: ClusterKind::Block,
                 organiser: "Hội đồng".into(),
                 organiser_unit_id: Some(vn.id),
+                supervisor: None,
                 source: None,
                 note: None,
                 years: vec![NewClusterYear {
