@@ -87,6 +87,17 @@ pub struct ConferenceView {
     pub rotation_proposal: Option<UnitRef>,
 }
 
+/// The year's members in the evaluation format (ids are unit ids).
+fn members_of(y: &ClusterYearRow) -> Vec<Member> {
+    y.members
+        .iter()
+        .map(|m| Member {
+            id: m.unit.id.to_string(),
+            name: m.unit.name.clone(),
+        })
+        .collect()
+}
+
 fn bad(field: &str, msg: impl Into<String>) -> AppError {
     AppError::Invalid(Invalid::new(field, msg))
 }
@@ -204,14 +215,7 @@ impl App {
         // Validate with the evaluation's own rules on an empty score sheet.
         let probe = EvaluationInput {
             note: None,
-            members: y
-                .members
-                .iter()
-                .map(|m| Member {
-                    id: m.unit.id.to_string(),
-                    name: m.unit.name.clone(),
-                })
-                .collect(),
+            members: members_of(&y),
             groups: table.groups.clone(),
             criteria: table.criteria.clone(),
             scores: vec![],
@@ -453,14 +457,7 @@ impl App {
         let (scores, indicators) = self.store.cluster_scores(cluster_id, y.year).await?;
         Ok(EvaluationInput {
             note: None,
-            members: y
-                .members
-                .iter()
-                .map(|m| Member {
-                    id: m.unit.id.to_string(),
-                    name: m.unit.name.clone(),
-                })
-                .collect(),
+            members: members_of(&y),
             groups: cov.table.groups.clone(),
             criteria: cov.table.criteria.clone(),
             scores: scores
@@ -629,14 +626,7 @@ impl App {
             return Err(bad("title", "Cần nhập tên cuộc bỏ phiếu"));
         }
         // Check the rules now (candidates by top rank are resolved only when voting opens).
-        let members: Vec<Member> = y
-            .members
-            .iter()
-            .map(|m| Member {
-                id: m.unit.id.to_string(),
-                name: m.unit.name.clone(),
-            })
-            .collect();
+        let members: Vec<Member> = members_of(&y);
         let unranked: Vec<_> = vec![];
         let probe = BallotRules {
             categories: rules
@@ -687,14 +677,7 @@ impl App {
         } else {
             vec![]
         };
-        let members: Vec<Member> = y
-            .members
-            .iter()
-            .map(|m| Member {
-                id: m.unit.id.to_string(),
-                name: m.unit.name.clone(),
-            })
-            .collect();
+        let members: Vec<Member> = members_of(&y);
         let resolved = evaluation::resolve_rules(&rules, &members, &ranking)?;
         let hash = evaluation::rule_hash(&resolved);
         let json = serde_json::to_string(&resolved).expect("serialises");
@@ -808,14 +791,7 @@ impl App {
             .iter()
             .map(|x| parse_json("phiếu", x))
             .collect::<AppResult<_>>()?;
-        let members: Vec<Member> = y
-            .members
-            .iter()
-            .map(|m| Member {
-                id: m.unit.id.to_string(),
-                name: m.unit.name.clone(),
-            })
-            .collect();
+        let members: Vec<Member> = members_of(&y);
         // The rules were resolved when voting opened: no ranking needed now, and they must
         // still be the ones whose hash was frozen then.
         let frozen_hash = b.rule_hash.clone().unwrap_or_default();

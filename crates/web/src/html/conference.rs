@@ -1030,29 +1030,44 @@ struct MinutesPage {
     results: Vec<ResultBlock>,
 }
 
+/// A closed ballot of the page's year, for the minutes.
+async fn closed_ballot(
+    st: &AppState,
+    p: &Principal,
+    ids: &[i64],
+) -> Result<(ConferenceView, usize), HtmlError> {
+    let (id, year, ballot) = (ids[0], ids[1], ids[2]);
+    let v = st.app.conference(p, id, year as i32).await?;
+    let i = v
+        .ballots
+        .iter()
+        .position(|b| b.row.id == ballot)
+        .ok_or_else(|| HtmlError(AppError::NotFound("cuộc bỏ phiếu".into())))?;
+    if v.ballots[i].outcome.is_none() {
+        return Err(HtmlError(AppError::Conflict(
+            "Cuộc bỏ phiếu chưa kết thúc".into(),
+        )));
+    }
+    Ok((v, i))
+}
+
+/// A member's name from its id as the evaluation writes it.
+fn member_name(v: &ConferenceView, s: &str) -> String {
+    s.parse::<i64>()
+        .ok()
+        .and_then(|id| v.members.iter().find(|m| m.unit.id == id))
+        .map(|m| m.unit.name.clone())
+        .unwrap_or_else(|| s.to_string())
+}
+
 async fn minutes(
     State(st): State<AppState>,
     User(p): User,
     Ids(ids): Ids,
 ) -> Result<Response, HtmlError> {
-    let (id, year, ballot) = (ids[0], ids[1], ids[2]);
-    let v = st.app.conference(&p, id, year as i32).await?;
-    let b = v
-        .ballots
-        .iter()
-        .find(|b| b.row.id == ballot)
-        .ok_or_else(|| HtmlError(AppError::NotFound("cuộc bỏ phiếu".into())))?;
-    let o = b
-        .outcome
-        .as_ref()
-        .ok_or_else(|| HtmlError(AppError::Conflict("Cuộc bỏ phiếu chưa kết thúc".into())))?;
-    let name_of = |s: &str| {
-        s.parse::<i64>()
-            .ok()
-            .and_then(|id| v.members.iter().find(|m| m.unit.id == id))
-            .map(|m| m.unit.name.clone())
-            .unwrap_or_else(|| s.to_string())
-    };
+    let (v, i) = closed_ballot(&st, &p, &ids).await?;
+    let b = &v.ballots[i];
+    let o = b.outcome.as_ref().expect("closed");
     render(&MinutesPage {
         organiser: v.cluster.organiser.to_uppercase(),
         cluster: v.cluster.name.to_uppercase(),
@@ -1066,7 +1081,7 @@ async fn minutes(
             "không đạt"
         },
         rule_hash: o.rule_hash.clone(),
-        results: results(o, &b.rules, &name_of),
+        results: results(o, &b.rules, &|s| member_name(&v, s)),
     })
 }
 
@@ -1102,25 +1117,11 @@ async fn minutes_pdf(
     User(p): User,
     Ids(ids): Ids,
 ) -> Result<Response, HtmlError> {
-    let (id, year, ballot) = (ids[0], ids[1], ids[2]);
-    let v = st.app.conference(&p, id, year as i32).await?;
-    let b = v
-        .ballots
-        .iter()
-        .find(|b| b.row.id == ballot)
-        .ok_or_else(|| HtmlError(AppError::NotFound("cuộc bỏ phiếu".into())))?;
-    let o = b
-        .outcome
-        .as_ref()
-        .ok_or_else(|| HtmlError(AppError::Conflict("Cuộc bỏ phiếu chưa kết thúc".into())))?;
-    let name_of = |s: &str| {
-        s.parse::<i64>()
-            .ok()
-            .and_then(|id| v.members.iter().find(|m| m.unit.id == id))
-            .map(|m| m.unit.name.clone())
-            .unwrap_or_else(|| s.to_string())
-    };
-    let categories: Vec<serde_json::Value> = results(o, &b.rules, &name_of)
+    let ballot = ids[2];
+    let (v, i) = closed_ballot(&st, &p, &ids).await?;
+    let b = &v.ballots[i];
+    let o = b.outcome.as_ref().expect("closed");
+    let categories: Vec<serde_json::Value> = results(o, &b.rules, &|s| member_name(&v, s))
         .into_iter()
         .map(|r| {
             serde_json::json!({
