@@ -457,7 +457,7 @@ impl App {
         let (scores, indicators) = self.store.cluster_scores(cluster_id, y.year).await?;
         Ok(EvaluationInput {
             note: None,
-            members: members_of(&y),
+            members: members_of(y),
             groups: cov.table.groups.clone(),
             criteria: cov.table.criteria.clone(),
             scores: scores
