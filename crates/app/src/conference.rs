@@ -85,6 +85,8 @@ pub struct ConferenceView {
     pub proposals: Vec<ProposalRow>,
     /// Proposed leader for next year by rotation (before the vote).
     pub rotation_proposal: Option<UnitRef>,
+    /// The rotation order (unit ids) and how many years a past leader waits.
+    pub rotation: (Vec<i64>, i32),
 }
 
 /// The year's members in the evaluation format (ids are unit ids).
@@ -540,7 +542,7 @@ impl App {
                     .map(|m| (yr.year, m.unit.id))
             })
             .collect();
-        let order = if order.is_empty() {
+        let order: Vec<i64> = if order.is_empty() {
             y.members.iter().map(|m| m.unit.id).collect()
         } else {
             order
@@ -576,7 +578,44 @@ impl App {
             evaluation,
             ballots,
             rotation_proposal,
+            rotation: (order, cooldown),
         })
+    }
+
+    /// Sets the rotation order of the leader's role and how many years a past leader waits.
+    pub async fn set_rotation(
+        &self,
+        p: &Principal,
+        cluster_id: i64,
+        year: i32,
+        order: &[i64],
+        cooldown: i32,
+    ) -> AppResult<()> {
+        let (_, y) = self.require_manage(p, cluster_id, year).await?;
+        if !(0..=20).contains(&cooldown) {
+            return Err(bad("so_nam", "Số năm chờ phải từ 0 đến 20"));
+        }
+        for u in order {
+            if !y.members.iter().any(|m| m.unit.id == *u) {
+                return Err(bad(
+                    "thu_tu",
+                    "Thứ tự luân phiên có đơn vị không phải thành viên cụm",
+                ));
+            }
+        }
+        let mut seen = order.to_vec();
+        seen.sort_unstable();
+        seen.dedup();
+        if seen.len() != order.len() {
+            return Err(bad(
+                "thu_tu",
+                "Một đơn vị xuất hiện hai lần trong thứ tự luân phiên",
+            ));
+        }
+        Ok(self
+            .store
+            .set_cluster_rotation(&p.actor(), cluster_id, order, cooldown)
+            .await?)
     }
 
     async fn ballot_view(

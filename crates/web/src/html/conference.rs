@@ -47,6 +47,7 @@ pub fn routes() -> Router<AppState> {
             &format!("{base}/giao-uoc/sua"),
             get(edit_covenant).post(save_covenant),
         )
+        .route(&format!("{base}/luan-phien"), post(save_rotation))
 }
 
 fn base(id: i64, year: i64) -> String {
@@ -165,6 +166,8 @@ struct ConferencePage {
     ballots: Vec<BallotBlock>,
     proposals: Vec<(String, String, i64)>,
     rotation: Option<String>,
+    rotation_order: Vec<(i64, String, usize)>,
+    cooldown: i32,
     has_next: bool,
 }
 
@@ -525,6 +528,26 @@ fn view_model(
             .map(|p| (p.unit_name.clone(), award_label(&p.award_code), p.votes))
             .collect(),
         rotation: v.rotation_proposal.as_ref().map(|u| u.name.clone()),
+        rotation_order: {
+            // Members in rotation order; members missing from the stored order come last.
+            let mut order: Vec<(i64, String, usize)> = v
+                .members
+                .iter()
+                .map(|m| {
+                    let pos = v
+                        .rotation
+                        .0
+                        .iter()
+                        .position(|u| *u == m.unit.id)
+                        .unwrap_or(usize::MAX);
+                    (m.unit.id, m.unit.name.clone(), pos)
+                })
+                .collect();
+            order.sort_by_key(|x| x.2);
+            order.iter_mut().enumerate().for_each(|(i, x)| x.2 = i + 1);
+            order
+        },
+        cooldown: v.rotation.1,
         has_next,
     }
 }
@@ -676,6 +699,9 @@ async fn reopen_scoring(
     .await
 }
 
+/// Key of a row's note among the typed values.
+const NOTE: &str = "__ghi_chu";
+
 struct Cell {
     criterion: String,
     max: String,
@@ -687,6 +713,8 @@ struct GridRow {
     name: String,
     is_self: bool,
     cells: Vec<Cell>,
+    /// Evidence or remark for the row (kept with each of its scores).
+    note: String,
 }
 
 #[derive(Template)]
@@ -757,6 +785,15 @@ async fn score_page(
                         .unwrap_or_default(),
                 })
                 .collect(),
+            note: typed
+                .and_then(|m| m.get(&(t.unit.id, NOTE.to_string())).cloned())
+                .or_else(|| {
+                    scores
+                        .iter()
+                        .find(|s| s.target_id == t.unit.id)
+                        .and_then(|s| s.note.clone())
+                })
+                .unwrap_or_default(),
         })
         .collect();
     let status = error
@@ -799,6 +836,19 @@ async fn save_scores(
     let mut typed = BTreeMap::new();
     let mut entries = Vec::new();
     let mut bad = None;
+    // Evidence notes, one per scored unit: `n_{target}`.
+    let notes: BTreeMap<i64, String> = fields
+        .iter()
+        .filter_map(|(k, v)| {
+            Some((
+                k.strip_prefix("n_")?.parse::<i64>().ok()?,
+                v.trim().to_string(),
+            ))
+        })
+        .collect();
+    for (t, n) in &notes {
+        typed.insert((*t, NOTE.to_string()), n.clone());
+    }
     for (k, v) in &fields {
         let Some(rest) = k.strip_prefix("d_") else {
             continue;
@@ -819,7 +869,7 @@ async fn save_scores(
                 target,
                 criterion: crit.to_string(),
                 points,
-                note: None,
+                note: notes.get(&target).cloned().filter(|n| !n.is_empty()),
             }),
             Err(_) => {
                 bad = Some(AppError::Invalid(tdkt_domain::Invalid::new(
@@ -1488,4 +1538,61 @@ async fn save_covenant(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+async fn save_rotation(
+    State(st): State<AppState>,
+    User(p): User,
+    Ids(ids): Ids,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, HtmlError> {
+    let (id, year) = two(&ids);
+    let mut order: Vec<(i64, i64)> = Vec::new();
+    let mut cooldown = None;
+    let mut bad = None;
+    for (k, v) in &fields {
+        if let Some(unit) = k.strip_prefix("vt_").and_then(|u| u.parse::<i64>().ok()) {
+            match v.trim().parse::<i64>() {
+                Ok(pos) => order.push((pos, unit)),
+                Err(_) => bad = Some(format!("«{v}» không phải là số thứ tự")),
+            }
+        } else if k == "so_nam" {
+            cooldown = v.trim().parse::<i32>().ok();
+            if cooldown.is_none() {
+                bad = Some(format!("«{v}» không phải là số năm"));
+            }
+        }
+    }
+    order.sort();
+    let done = match (bad, cooldown) {
+        (Some(m), _) => Err(AppError::Invalid(tdkt_domain::Invalid::new(
+            "luan_phien",
+            m,
+        ))),
+        (None, None) => Err(AppError::Invalid(tdkt_domain::Invalid::new(
+            "so_nam",
+            "Cần nhập số năm chờ",
+        ))),
+        (None, Some(c)) => {
+            st.app
+                .set_rotation(
+                    &p,
+                    id,
+                    year as i32,
+                    &order.iter().map(|x| x.1).collect::<Vec<_>>(),
+                    c,
+                )
+                .await
+        }
+    };
+    after(
+        &st,
+        &p,
+        id,
+        year,
+        done,
+        "Đã lưu thứ tự luân phiên.",
+        "ket-qua",
+    )
+    .await
 }

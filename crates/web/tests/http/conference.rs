@@ -629,9 +629,82 @@ async fn covenant_editor(b: Backend) {
             && page.contains("Minh chứng: Báo cáo năm"),
         "{page}"
     );
-    let (clerk, _) = s.login("cb_a").await;
+    let (clerk, clerk_csrf) = s.login("cb_a").await;
     assert_eq!(
         clerk.get(&url).send().await.unwrap().status(),
         StatusCode::FORBIDDEN
+    );
+
+    // A self-score with its evidence note, kept with each score of the row.
+    let base = format!("/cum-thi-dua/{}/nam/2026", cluster.id);
+    let r = clerk
+        .post(s.url(&format!("{base}/cham-diem/{a}")))
+        .form(&[
+            ("_csrf", clerk_csrf.as_str()),
+            (&format!("d_{a}_1.1"), "38"),
+            (&format!("n_{a}"), "Báo cáo tổng kết năm, trang 4"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (scores, _) = s.t.store().cluster_scores(cluster.id, 2026).await.unwrap();
+    assert_eq!(
+        scores[0].note.as_deref(),
+        Some("Báo cáo tổng kết năm, trang 4")
+    );
+    let grid = clerk
+        .get(s.url(&format!("{base}/cham-diem/{a}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(grid.contains("Báo cáo tổng kết năm, trang 4"));
+
+    // The rotation order and the waiting years.
+    let rot = s.url(&format!("{base}/luan-phien"));
+    let r = mgr
+        .post(&rot)
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            (&format!("vt_{a}"), "2"),
+            (&format!("vt_{bb}"), "1"),
+            ("so_nam", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        s.t.store().cluster_rotation(cluster.id).await.unwrap(),
+        (vec![bb, a], 1)
+    );
+    let r = mgr
+        .post(&rot)
+        .form(&[("_csrf", csrf.as_str()), ("so_nam", "99")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = clerk
+        .post(&rot)
+        .form(&[("_csrf", clerk_csrf.as_str()), ("so_nam", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let page = mgr
+        .get(s.url(&base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("đơn vị đề xuất làm Cụm trưởng năm 2027: <strong>Đơn vị tinh_b</strong>"),
+        "{page}"
     );
 }
