@@ -61,6 +61,8 @@ impl Default for Settings {
 pub struct App {
     pub store: Arc<dyn Store>,
     pub settings: Settings,
+    /// The award catalog and rule packs (rules/*.toml).
+    pub rules: Arc<tdkt_domain::eligibility::RuleSet>,
     pub(crate) throttle: Arc<auth::IpThrottle>,
 }
 
@@ -69,6 +71,7 @@ impl App {
         Self {
             store,
             settings,
+            rules: Arc::new(tdkt_domain::eligibility::RuleSet::builtin()),
             throttle: Arc::default(),
         }
     }

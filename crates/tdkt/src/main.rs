@@ -66,10 +66,26 @@ enum Command {
     },
     /// Print the OpenAPI document of the JSON API.
     Openapi,
+    /// The eligibility engine.
+    Eligibility {
+        #[command(subcommand)]
+        command: EligibilityCommand,
+    },
     /// Cluster conference tools.
     Cluster {
         #[command(subcommand)]
         command: ClusterCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum EligibilityCommand {
+    /// Check a subject (or an array of them) against an award on a reference date; prints the
+    /// verdicts as JSON (format: docs/eligibility.md). Needs no database.
+    Check {
+        /// The input file; `-` reads standard input.
+        #[arg(long)]
+        input: PathBuf,
     },
 }
 
@@ -113,11 +129,17 @@ enum AuditCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Pure computation: no configuration or database needed.
-    if let Command::Cluster {
-        command: ClusterCommand::Evaluate { input },
-    } = &cli.command
-    {
-        return evaluate(input).unwrap_or_else(|e| {
+    let pure = match &cli.command {
+        Command::Cluster {
+            command: ClusterCommand::Evaluate { input },
+        } => Some(evaluate(input)),
+        Command::Eligibility {
+            command: EligibilityCommand::Check { input },
+        } => Some(eligibility(input)),
+        _ => None,
+    };
+    if let Some(result) = pure {
+        return result.unwrap_or_else(|e| {
             eprintln!("Lỗi: {e:#}");
             ExitCode::FAILURE
         });
@@ -170,13 +192,45 @@ fn cli_err(e: tdkt_app::AppError) -> anyhow::Error {
     }
 }
 
-fn evaluate(path: &std::path::Path) -> Result<ExitCode> {
-    let text = if path.as_os_str() == "-" {
+fn read_input(path: &std::path::Path) -> Result<String> {
+    Ok(if path.as_os_str() == "-" {
         std::io::read_to_string(std::io::stdin())?
     } else {
         std::fs::read_to_string(path)
             .with_context(|| format!("không đọc được tệp {}", path.display()))?
+    })
+}
+
+/// One request or an array of them; a batch answers one verdict (or error) each.
+fn eligibility(path: &std::path::Path) -> Result<ExitCode> {
+    let text = read_input(path)?;
+    let input: tdkt_domain::eligibility::CheckInput = match serde_json::from_str(&text) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!(
+                "Lỗi: tệp {} không đúng định dạng (dòng {}, cột {}): {e}",
+                path.display(),
+                e.line(),
+                e.column()
+            );
+            return Ok(ExitCode::from(2));
+        }
     };
+    let rules = tdkt_domain::eligibility::RuleSet::builtin();
+    match rules.run(&input) {
+        Ok(out) => {
+            println!("{}", serde_json::to_string_pretty(&out)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("Lỗi: {}: {}", e.field, e.message);
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+fn evaluate(path: &std::path::Path) -> Result<ExitCode> {
+    let text = read_input(path)?;
     let input: tdkt_domain::evaluation::EvaluationInput = match serde_json::from_str(&text) {
         Ok(i) => i,
         Err(e) => {
@@ -369,6 +423,9 @@ async fn run(command: Command, mut cfg: Config) -> Result<ExitCode> {
         Command::Cluster {
             command: ClusterCommand::Evaluate { input },
         } => return evaluate(&input),
+        Command::Eligibility {
+            command: EligibilityCommand::Check { input },
+        } => return eligibility(&input),
     }
     Ok(ExitCode::SUCCESS)
 }

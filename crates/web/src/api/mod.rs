@@ -28,7 +28,7 @@ use crate::extract::{ApiJson, ApiQuery, Id};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "tdkt API", version = "1", description = "API của tdkt: đơn vị, cá nhân. Lỗi trả về dạng {\"error\": {\"code\", \"message\", \"field\"}} với thông báo tiếng Việt."),
-    paths(list_units, create_unit, get_unit, update_unit, unit_lineage, create_lineage, list_people, create_person, get_person, update_person, put_ratings, cluster_evaluation, put_covenant, record_papers),
+    paths(list_units, create_unit, get_unit, update_unit, unit_lineage, create_lineage, list_people, create_person, get_person, update_person, put_ratings, cluster_evaluation, put_covenant, record_papers, eligibility_check),
     components(schemas(PapersInput, CovenantInput, UnitInput, UnitPatch, LineageInput, PersonInput, PersonPatch, RatingInput, ErrorBody, ErrorDetail)),
     modifiers(&Security),
     security(("bearer" = []))
@@ -80,6 +80,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/ballots/{id}/papers",
             axum::routing::post(record_papers),
+        )
+        .route(
+            "/api/v1/eligibility/check",
+            axum::routing::post(eligibility_check),
         )
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", ApiDoc::openapi()))
 }
@@ -386,4 +390,18 @@ async fn record_papers(
         .record_papers(&p, id, &input.voter_units, input.papers)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Check a subject's history against an award on a reference date (or a batch: an array);
+/// answers the verdict, the rule pack in force, one line per criterion with its citation, and
+/// what is missing. Format and examples: docs/eligibility.md.
+#[utoipa::path(tag = "Xét điều kiện", post, path = "/api/v1/eligibility/check", request_body(content = serde_json::Value, description = "CheckRequest or [CheckRequest] (docs/eligibility.md)"), responses((status = 200, body = serde_json::Value, description = "Verdict or [Verdict | {error}]"), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn eligibility_check(
+    State(st): State<AppState>,
+    _user: ApiUser,
+    ApiJson(input): ApiJson<tdkt_domain::eligibility::CheckInput>,
+) -> ApiResult<Json<tdkt_domain::eligibility::CheckOutput>> {
+    Ok(Json(
+        st.app.rules.run(&input).map_err(tdkt_app::AppError::from)?,
+    ))
 }

@@ -1,0 +1,63 @@
+//! The catalog of titles and forms of commendation.
+
+use serde::{Deserialize, Serialize};
+
+use super::pack::PackError;
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AwardDef {
+    pub code: String,
+    pub name: String,
+    /// `danh_hieu` (emulation title) or `hinh_thuc` (form of commendation).
+    pub kind: String,
+    /// `ca_nhan`, `tap_the`, `ho_gia_dinh`.
+    pub subject: Vec<String>,
+    /// `co_so`, `bo_tinh`, `nha_nuoc`.
+    pub level: String,
+    pub granted_by: String,
+    /// Multiple of the base salary.
+    pub bonus: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogFile {
+    award: Vec<AwardDef>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    pub awards: Vec<AwardDef>,
+}
+
+impl Catalog {
+    pub fn parse(file: &str, text: &str) -> Result<Self, PackError> {
+        let f: CatalogFile =
+            toml::from_str(text).map_err(|e| PackError::from_toml(file, text, &e))?;
+        let mut seen = std::collections::HashSet::new();
+        for a in &f.award {
+            if !seen.insert(a.code.as_str()) {
+                return Err(PackError::at(
+                    file,
+                    text,
+                    &a.code,
+                    format!("mã «{}» bị lặp", a.code),
+                ));
+            }
+            if !matches!(a.kind.as_str(), "danh_hieu" | "hinh_thuc") {
+                return Err(PackError::at(
+                    file,
+                    text,
+                    &a.code,
+                    format!("loại «{}» không hợp lệ (danh_hieu hoặc hinh_thuc)", a.kind),
+                ));
+            }
+        }
+        Ok(Self { awards: f.award })
+    }
+
+    pub fn get(&self, code: &str) -> Option<&AwardDef> {
+        self.awards.iter().find(|a| a.code == code)
+    }
+}

@@ -1,0 +1,846 @@
+//! Evaluates an award's rules for a subject on a reference date.
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use super::catalog::Catalog;
+use super::pack::{Check, Num, PackError, RulePack};
+use super::subject::{InitiativeScope, Subject, SubjectKind};
+use crate::Invalid;
+use crate::person::TaskRating;
+
+/// The catalog and every rule pack.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    pub catalog: Catalog,
+    pub packs: Vec<RulePack>,
+}
+
+/// The packs shipped with tdkt (rules/*.toml, embedded at build time).
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "rules/luat-06-2022_nd-98-2023.toml",
+        include_str!("../../../../rules/luat-06-2022_nd-98-2023.toml"),
+    ),
+    (
+        "rules/luat-06-2022_nd-152-2025.toml",
+        include_str!("../../../../rules/luat-06-2022_nd-152-2025.toml"),
+    ),
+];
+pub const BUILTIN_CATALOG: (&str, &str) = (
+    "rules/catalog.toml",
+    include_str!("../../../../rules/catalog.toml"),
+);
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckRequest {
+    pub award: String,
+    #[serde(with = "super::subject::iso_date")]
+    pub reference_date: Date,
+    pub subject: Subject,
+}
+
+/// One request, or a batch (an array) of them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum CheckInput {
+    One(CheckRequest),
+    Batch(Vec<CheckRequest>),
+}
+
+/// A batch answers each request with its verdict or its error.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum CheckOutput {
+    One(Box<Verdict>),
+    Batch(Vec<BatchItem>),
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum BatchItem {
+    Verdict(Box<Verdict>),
+    Error { error: Invalid },
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum VerdictKind {
+    Eligible,
+    NeedsReview,
+    NotEligible,
+}
+
+/// One rule's result.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Met, judged from the records.
+    Passed,
+    /// Not met.
+    Failed,
+    /// A person must judge it.
+    NeedsReview,
+    /// Confirmed by the proposing unit; not judged here.
+    Attested,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CriterionResult {
+    pub rule: String,
+    pub citation: String,
+    pub text: String,
+    /// `true`, `false`, or `null` when a person must judge or the unit attests.
+    pub passed: Option<bool>,
+    pub status: Status,
+    pub detail: String,
+    /// The records the rule counted, e.g. `2024: htxsnv`, `CSTĐ cơ sở 2023`.
+    pub records: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PackRef {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Verdict {
+    pub award: String,
+    pub award_name: String,
+    pub verdict: VerdictKind,
+    pub rule_pack: PackRef,
+    pub reference_date: String,
+    /// The year the proposal is for (that of the reference date).
+    pub evaluated_year: i32,
+    pub criteria: Vec<CriterionResult>,
+    /// What is still missing, in words ("thiếu 1 danh hiệu Chiến sĩ thi đua cơ sở năm 2025").
+    pub missing: Vec<String>,
+}
+
+fn rank(r: TaskRating) -> u8 {
+    match r {
+        TaskRating::NotCompleted => 0,
+        TaskRating::Completed => 1,
+        TaskRating::Good => 2,
+        TaskRating::Excellent => 3,
+    }
+}
+
+fn at_least(r: TaskRating, min: TaskRating) -> bool {
+    rank(r) >= rank(min)
+}
+
+fn min_label(min: TaskRating) -> String {
+    match min {
+        TaskRating::Excellent => "hoàn thành xuất sắc nhiệm vụ".into(),
+        other => format!("{} trở lên", other.label().to_lowercase()),
+    }
+}
+
+/// One rule's outcome while evaluating: status, explanation, records, what is missing.
+struct Outcome {
+    status: Status,
+    detail: String,
+    records: Vec<String>,
+    missing: Vec<String>,
+}
+
+impl Outcome {
+    fn new(ok: bool, detail: String, records: Vec<String>, missing: Vec<String>) -> Self {
+        Self {
+            status: if ok { Status::Passed } else { Status::Failed },
+            detail,
+            records,
+            missing,
+        }
+    }
+}
+
+struct Ctx<'a> {
+    set: &'a RuleSet,
+    pack: &'a RulePack,
+    s: &'a Subject,
+    date: Date,
+    year: i32,
+    award: &'a str,
+    depth: u8,
+}
+
+impl Ctx<'_> {
+    fn name(&self, code: &str) -> String {
+        self.set
+            .catalog
+            .get(code)
+            .map(|a| a.name.clone())
+            .unwrap_or_else(|| code.to_string())
+    }
+
+    fn n(&self, v: &Num) -> f64 {
+        self.pack.value(v)
+    }
+
+    fn rating(&self, y: i32) -> Option<TaskRating> {
+        self.s
+            .ratings
+            .iter()
+            .find(|r| r.year == y)
+            .map(|r| r.rating)
+    }
+
+    fn has_title(&self, y: i32, code: &str) -> bool {
+        self.s.titles.iter().any(|t| t.year == y && t.code == code)
+    }
+
+    /// The last year of a run: the evaluated year if it is on record, else the year before
+    /// (a proposal made before that year's rating).
+    fn run_end(&self, on_record: impl Fn(i32) -> bool) -> i32 {
+        if on_record(self.year) {
+            self.year
+        } else {
+            self.year - 1
+        }
+    }
+
+    fn award_year(&self, code: &str) -> Option<(i32, String)> {
+        self.s
+            .awards
+            .iter()
+            .filter(|a| a.code == code && a.date <= self.date)
+            .max_by_key(|a| a.date)
+            .map(|a| {
+                (
+                    a.date.year(),
+                    format!(
+                        "{} ({}{})",
+                        self.name(code),
+                        crate::dates::vn(a.date),
+                        a.decision
+                            .as_ref()
+                            .map(|d| format!(", {d}"))
+                            .unwrap_or_default()
+                    ),
+                )
+            })
+    }
+
+    fn unused_initiatives(&self, min: InitiativeScope, years: Option<(i32, i32)>) -> Vec<String> {
+        self.s
+            .initiatives
+            .iter()
+            .filter(|i| i.scope >= min && i.recognized <= self.date && i.used_by.is_none())
+            .filter(|i| years.is_none_or(|(a, b)| (a..=b).contains(&i.recognized.year())))
+            .map(|i| {
+                format!(
+                    "sáng kiến {} ({}, công nhận {})",
+                    i.id,
+                    i.scope.label(),
+                    crate::dates::vn(i.recognized)
+                )
+            })
+            .collect()
+    }
+
+    fn used_initiatives(&self, min: InitiativeScope) -> Vec<String> {
+        self.s
+            .initiatives
+            .iter()
+            .filter(|i| i.scope >= min)
+            .filter_map(|i| {
+                i.used_by
+                    .as_ref()
+                    .map(|u| format!("sáng kiến {} đã dùng cho {}", i.id, u))
+            })
+            .collect()
+    }
+
+    fn eval(&self, c: &Check) -> Outcome {
+        match c {
+            Check::RatingInYear { min } => match self.rating(self.year) {
+                Some(r) => Outcome::new(
+                    at_least(r, *min),
+                    format!(
+                        "Năm {} xếp loại «{}»; cần {}",
+                        self.year,
+                        r.label(),
+                        min_label(*min)
+                    ),
+                    vec![format!("{}: {}", self.year, r.code())],
+                    if at_least(r, *min) {
+                        vec![]
+                    } else {
+                        vec![format!(
+                            "xếp loại năm {} chưa đạt {}",
+                            self.year,
+                            min_label(*min)
+                        )]
+                    },
+                ),
+                None => Outcome::new(
+                    false,
+                    format!("Chưa có xếp loại năm {}", self.year),
+                    vec![],
+                    vec![format!("thiếu xếp loại chất lượng năm {}", self.year)],
+                ),
+            },
+            Check::MeetsAward { award } => {
+                if self.has_title(self.year, award) {
+                    return Outcome::new(
+                        true,
+                        format!("Đã có danh hiệu {} năm {}", self.name(award), self.year),
+                        vec![format!("{} {}", self.name(award), self.year)],
+                        vec![],
+                    );
+                }
+                if self.depth > 3 {
+                    return Outcome {
+                        status: Status::NeedsReview,
+                        detail: "Quy tắc lồng nhau quá sâu".into(),
+                        records: vec![],
+                        missing: vec![],
+                    };
+                }
+                let inner = Ctx {
+                    award,
+                    depth: self.depth + 1,
+                    ..*self
+                };
+                let rules = self
+                    .pack
+                    .award(award)
+                    .map(|a| a.rules.as_slice())
+                    .unwrap_or(&[]);
+                let results: Vec<Outcome> = rules.iter().map(|r| inner.eval(&r.check)).collect();
+                let failed = results.iter().any(|o| o.status == Status::Failed);
+                let review = results.iter().any(|o| o.status == Status::NeedsReview);
+                let status = if failed {
+                    Status::Failed
+                } else if review {
+                    Status::NeedsReview
+                } else {
+                    Status::Passed
+                };
+                Outcome {
+                    status,
+                    detail: format!(
+                        "{} tiêu chuẩn {} năm {}",
+                        if status == Status::Passed {
+                            "Đạt"
+                        } else if failed {
+                            "Chưa đạt"
+                        } else {
+                            "Cần xem xét"
+                        },
+                        self.name(award),
+                        self.year
+                    ),
+                    records: results.iter().flat_map(|o| o.records.clone()).collect(),
+                    missing: results.into_iter().flat_map(|o| o.missing).collect(),
+                }
+            }
+            Check::ConsecutiveTitles { title, count } => {
+                let k = self.n(count) as i32;
+                let end = self.run_end(|y| self.has_title(y, title));
+                let have: Vec<i32> = (end - k + 1..=end)
+                    .filter(|y| self.has_title(*y, title))
+                    .collect();
+                let ok = have.len() as i32 == k;
+                // What is missing is reported for the window ending with the evaluated year.
+                let missing = if ok {
+                    vec![]
+                } else {
+                    (self.year - k + 1..=self.year)
+                        .filter(|y| !self.has_title(*y, title))
+                        .map(|y| format!("thiếu 1 danh hiệu {} năm {y}", self.name(title)))
+                        .collect()
+                };
+                Outcome::new(
+                    ok,
+                    format!(
+                        "Cần {k} năm liên tục đạt {} đến năm đề nghị; có {} năm ({end_from}–{end})",
+                        self.name(title),
+                        have.len(),
+                        end_from = end - k + 1
+                    ),
+                    have.iter()
+                        .map(|y| format!("{} {y}", self.name(title)))
+                        .collect(),
+                    missing,
+                )
+            }
+            Check::HoldsAward { award } => match self.award_year(award) {
+                Some((_, rec)) => {
+                    Outcome::new(true, format!("Đã được tặng {rec}"), vec![rec], vec![])
+                }
+                None => Outcome::new(
+                    false,
+                    format!("Chưa được tặng {}", self.name(award)),
+                    vec![],
+                    vec![format!("chưa có {}", self.name(award))],
+                ),
+            },
+            Check::Run {
+                years,
+                min,
+                since,
+                including,
+                initiatives,
+            } => self.run(
+                self.n(years) as i32,
+                *min,
+                since.as_deref(),
+                including,
+                initiatives.as_ref(),
+            ),
+            Check::Initiatives { min_scope, count } => {
+                let k = self.n(count) as usize;
+                let found = self.unused_initiatives(*min_scope, None);
+                let mut detail = format!(
+                    "Cần {k} sáng kiến {} trở lên chưa dùng cho khen thưởng khác; có {}",
+                    min_scope.label(),
+                    found.len()
+                );
+                let used = self.used_initiatives(*min_scope);
+                if !used.is_empty() {
+                    detail.push_str(&format!(" (không tính: {})", used.join("; ")));
+                }
+                let short = k.saturating_sub(found.len());
+                Outcome::new(
+                    short == 0,
+                    detail,
+                    found,
+                    if short > 0 {
+                        vec![format!(
+                            "thiếu {short} sáng kiến {} chưa sử dụng",
+                            min_scope.label()
+                        )]
+                    } else {
+                        vec![]
+                    },
+                )
+            }
+            Check::AnyOf { options } => {
+                let results: Vec<Outcome> = options.iter().map(|o| self.eval(o)).collect();
+                if let Some(ok) = results.iter().find(|o| o.status == Status::Passed) {
+                    return Outcome {
+                        status: Status::Passed,
+                        detail: ok.detail.clone(),
+                        records: ok.records.clone(),
+                        missing: vec![],
+                    };
+                }
+                let review = results.iter().any(|o| o.status == Status::NeedsReview);
+                Outcome {
+                    status: if review {
+                        Status::NeedsReview
+                    } else {
+                        Status::Failed
+                    },
+                    detail: results
+                        .iter()
+                        .map(|o| o.detail.clone())
+                        .collect::<Vec<_>>()
+                        .join("; hoặc "),
+                    records: results.iter().flat_map(|o| o.records.clone()).collect(),
+                    // The first option's gap is the usual path; the others are alternatives.
+                    missing: results
+                        .into_iter()
+                        .find(|o| o.status == Status::Failed)
+                        .map(|o| o.missing)
+                        .unwrap_or_default(),
+                }
+            }
+            Check::MemberShare { title, rating, min } => {
+                let Some(m) = self.s.members.iter().find(|m| m.year == self.year) else {
+                    return Outcome::new(
+                        false,
+                        format!("Chưa có số liệu thành viên năm {}", self.year),
+                        vec![],
+                        vec![format!("thiếu số liệu thành viên năm {}", self.year)],
+                    );
+                };
+                let (count, what) = match (title, rating) {
+                    (Some(t), _) => (
+                        m.titles.get(t).copied().unwrap_or(0),
+                        format!("đạt {}", self.name(t)),
+                    ),
+                    (None, Some(r)) => (
+                        m.ratings
+                            .iter()
+                            .filter(|(k, _)| at_least(**k, *r))
+                            .map(|(_, v)| *v)
+                            .sum(),
+                        min_label(*r),
+                    ),
+                    (None, None) => (0, String::new()),
+                };
+                let need = self.n(min);
+                let share = if m.total == 0 {
+                    0.0
+                } else {
+                    count as f64 / m.total as f64
+                };
+                let ok = m.total > 0 && share + 1e-9 >= need;
+                Outcome::new(
+                    ok,
+                    format!(
+                        "{count}/{} thành viên {what} ({:.0}%); cần ít nhất {:.0}%",
+                        m.total,
+                        share * 100.0,
+                        need * 100.0
+                    ),
+                    vec![format!("{}: {count}/{}", self.year, m.total)],
+                    if ok {
+                        vec![]
+                    } else {
+                        vec![format!(
+                            "cần thêm {} thành viên {what}",
+                            ((need * m.total as f64) - count as f64 - 1e-9)
+                                .ceil()
+                                .max(1.0) as u32
+                        )]
+                    },
+                )
+            }
+            Check::MemberCount { title, count } => {
+                let k = self.n(count) as u32;
+                let have = self
+                    .s
+                    .members
+                    .iter()
+                    .find(|m| m.year == self.year)
+                    .and_then(|m| m.titles.get(title).copied())
+                    .unwrap_or(0);
+                Outcome::new(
+                    have >= k,
+                    format!(
+                        "Có {have} thành viên đạt {} năm {}; cần ít nhất {k}",
+                        self.name(title),
+                        self.year
+                    ),
+                    vec![format!("{}: {have}", self.year)],
+                    if have >= k {
+                        vec![]
+                    } else {
+                        vec![format!(
+                            "thiếu {} thành viên đạt {} năm {}",
+                            k - have,
+                            self.name(title),
+                            self.year
+                        )]
+                    },
+                )
+            }
+            Check::NoDiscipline => {
+                let d = self
+                    .s
+                    .members
+                    .iter()
+                    .find(|m| m.year == self.year)
+                    .map(|m| m.disciplined);
+                match d {
+                    Some(0) => Outcome::new(
+                        true,
+                        format!("Không có thành viên bị kỷ luật năm {}", self.year),
+                        vec![],
+                        vec![],
+                    ),
+                    Some(n) => Outcome::new(
+                        false,
+                        format!(
+                            "{n} thành viên bị kỷ luật từ khiển trách trở lên năm {}",
+                            self.year
+                        ),
+                        vec![],
+                        vec!["có thành viên bị kỷ luật".into()],
+                    ),
+                    None => Outcome::new(
+                        false,
+                        format!("Chưa có số liệu thành viên năm {}", self.year),
+                        vec![],
+                        vec![format!("thiếu số liệu thành viên năm {}", self.year)],
+                    ),
+                }
+            }
+            Check::Attested { text } => Outcome {
+                status: Status::Attested,
+                detail: format!("{text}: đơn vị đề nghị xác nhận trong hồ sơ"),
+                records: vec![],
+                missing: vec![],
+            },
+            Check::Manual { text } => Outcome {
+                status: Status::NeedsReview,
+                detail: format!("{text}: cần người thẩm định đánh giá"),
+                records: vec![],
+                missing: vec![],
+            },
+        }
+    }
+
+    fn run(
+        &self,
+        years: i32,
+        min: TaskRating,
+        since: Option<&str>,
+        including: &[super::pack::Including],
+        initiatives: Option<&super::pack::InitiativeNeed>,
+    ) -> Outcome {
+        let mut records = Vec::new();
+        let mut missing = Vec::new();
+        let floor = match since {
+            Some(code) => match self.award_year(code) {
+                Some((y, rec)) => {
+                    records.push(rec);
+                    y + 1
+                }
+                None => {
+                    return Outcome::new(
+                        false,
+                        format!(
+                            "Chưa được tặng {}; chưa tính được số năm sau đó",
+                            self.name(code)
+                        ),
+                        vec![],
+                        vec![format!("chưa có {}", self.name(code))],
+                    );
+                }
+            },
+            None => i32::MIN,
+        };
+        let end = self.run_end(|y| self.rating(y).is_some());
+        let mut start = end + 1;
+        while start - 1 >= floor && self.rating(start - 1).is_some_and(|r| at_least(r, min)) {
+            start -= 1;
+        }
+        let len = end - start + 1;
+        for y in start..=end {
+            records.push(format!(
+                "{y}: {}",
+                self.rating(y).map(|r| r.code()).unwrap_or("")
+            ));
+        }
+        let since_txt = since
+            .map(|c| format!(" kể từ sau khi được tặng {}", self.name(c)))
+            .unwrap_or_default();
+        let mut ok = len >= years;
+        let mut detail = if len > 0 {
+            format!(
+                "{len} năm liên tục {} ({start}–{end}){since_txt}; cần {years}",
+                min_label(min)
+            )
+        } else {
+            format!(
+                "Không có năm nào {} liền trước năm đề nghị{since_txt}; cần {years}",
+                min_label(min)
+            )
+        };
+        if !ok {
+            let gap = (start - 1 >= floor)
+                .then(|| start - 1)
+                .filter(|y| *y > i32::MIN);
+            let why = match gap.and_then(|y| self.rating(y).map(|r| (y, r))) {
+                Some((y, r)) => format!(" (năm {y} xếp loại «{}» làm đứt chuỗi)", r.label()),
+                None => String::new(),
+            };
+            missing.push(format!(
+                "cần thêm {} năm liên tục {}{why}",
+                years - len,
+                min_label(min)
+            ));
+        }
+        for inc in including {
+            let k = self.n(&inc.count) as usize;
+            let (have, what): (Vec<i32>, String) = match (&inc.title, &inc.rating) {
+                (Some(t), _) => (
+                    (start..=end).filter(|y| self.has_title(*y, t)).collect(),
+                    format!("danh hiệu {}", self.name(t)),
+                ),
+                (None, Some(r)) => (
+                    (start..=end)
+                        .filter(|y| self.rating(*y).is_some_and(|x| at_least(x, *r)))
+                        .collect(),
+                    format!("năm {}", min_label(*r)),
+                ),
+                _ => (vec![], String::new()),
+            };
+            detail.push_str(&format!("; trong đó {} {what} (cần {k})", have.len()));
+            if have.len() < k {
+                ok = false;
+                missing.push(format!(
+                    "thiếu {} {what} trong giai đoạn {start}–{end}",
+                    k - have.len()
+                ));
+            }
+        }
+        if let Some(need) = initiatives {
+            let k = self.n(&need.count) as usize;
+            let found = self.unused_initiatives(need.min_scope, Some((start, end)));
+            detail.push_str(&format!(
+                "; {} sáng kiến {} chưa sử dụng trong giai đoạn (cần {k})",
+                found.len(),
+                need.min_scope.label()
+            ));
+            if found.len() < k {
+                ok = false;
+                missing.push(format!(
+                    "thiếu {} sáng kiến {} chưa sử dụng trong giai đoạn {start}–{end}",
+                    k - found.len(),
+                    need.min_scope.label()
+                ));
+            }
+            records.extend(found);
+        }
+        Outcome::new(ok, detail, records, missing)
+    }
+}
+
+impl RuleSet {
+    /// Parses the catalog and packs; the first error names file and line.
+    pub fn load(catalog: (&str, &str), packs: &[(&str, &str)]) -> Result<Self, PackError> {
+        let catalog = Catalog::parse(catalog.0, catalog.1)?;
+        let packs = packs
+            .iter()
+            .map(|(f, t)| RulePack::parse(f, t, &catalog))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self { catalog, packs })
+    }
+
+    /// The packs shipped with tdkt.
+    pub fn builtin() -> Self {
+        Self::load(BUILTIN_CATALOG, BUILTIN).expect("the shipped rule packs are valid (tested)")
+    }
+
+    pub fn pack_on(&self, d: Date) -> Option<&RulePack> {
+        self.packs
+            .iter()
+            .filter(|p| p.in_force(d))
+            .max_by_key(|p| p.effective_from)
+    }
+
+    pub fn check(&self, req: &CheckRequest) -> Result<Verdict, Invalid> {
+        let def = self.catalog.get(&req.award).ok_or_else(|| {
+            Invalid::new(
+                "award",
+                format!(
+                    "Không có danh hiệu, hình thức «{}» trong danh mục",
+                    req.award
+                ),
+            )
+        })?;
+        let pack = self.pack_on(req.reference_date).ok_or_else(|| {
+            Invalid::new(
+                "reference_date",
+                format!(
+                    "Không có bộ quy tắc nào có hiệu lực ngày {}",
+                    crate::dates::vn(req.reference_date)
+                ),
+            )
+        })?;
+        let rules = pack.award(&req.award).ok_or_else(|| {
+            Invalid::new(
+                "award",
+                format!(
+                    "Bộ quy tắc «{}» chưa có quy tắc cho «{}»",
+                    pack.name, def.name
+                ),
+            )
+        })?;
+        if !rules.subjects.contains(&req.subject.kind) {
+            let who = match req.subject.kind {
+                SubjectKind::Individual => "cá nhân",
+                SubjectKind::Collective => "tập thể",
+            };
+            return Err(Invalid::new(
+                "subject.kind",
+                format!("«{}» không xét cho {who}", def.name),
+            ));
+        }
+        let ctx = Ctx {
+            set: self,
+            pack,
+            s: &req.subject,
+            date: req.reference_date,
+            year: req.reference_date.year(),
+            award: &req.award,
+            depth: 0,
+        };
+        let mut criteria = Vec::new();
+        let mut missing = Vec::new();
+        for r in &rules.rules {
+            let o = ctx.eval(&r.check);
+            missing.extend(o.missing.iter().cloned());
+            criteria.push(CriterionResult {
+                rule: r.id.clone(),
+                citation: r.citation.clone(),
+                text: r.text.clone(),
+                passed: match o.status {
+                    Status::Passed => Some(true),
+                    Status::Failed => Some(false),
+                    Status::NeedsReview | Status::Attested => None,
+                },
+                status: o.status,
+                detail: o.detail,
+                records: o.records,
+            });
+        }
+        let verdict = if criteria.iter().any(|c| c.status == Status::Failed) {
+            VerdictKind::NotEligible
+        } else if criteria.iter().any(|c| c.status == Status::NeedsReview) {
+            VerdictKind::NeedsReview
+        } else {
+            VerdictKind::Eligible
+        };
+        let _ = ctx.award;
+        Ok(Verdict {
+            award: req.award.clone(),
+            award_name: def.name.clone(),
+            verdict,
+            rule_pack: PackRef {
+                id: pack.id.clone(),
+                name: pack.name.clone(),
+            },
+            reference_date: crate::dates::iso(req.reference_date),
+            evaluated_year: req.reference_date.year(),
+            criteria,
+            missing,
+        })
+    }
+
+    /// Answers one request, or each request of a batch.
+    pub fn run(&self, input: &CheckInput) -> Result<CheckOutput, Invalid> {
+        Ok(match input {
+            CheckInput::One(r) => CheckOutput::One(Box::new(self.check(r)?)),
+            CheckInput::Batch(rs) => CheckOutput::Batch(
+                rs.iter()
+                    .map(|r| match self.check(r) {
+                        Ok(v) => BatchItem::Verdict(Box::new(v)),
+                        Err(error) => BatchItem::Error { error },
+                    })
+                    .collect(),
+            ),
+        })
+    }
+
+    /// Every award of the pack in force that applies to the subject, best verdicts first.
+    pub fn eligible_now(&self, subject: &Subject, date: Date) -> Vec<Verdict> {
+        let Some(pack) = self.pack_on(date) else {
+            return vec![];
+        };
+        let mut out: Vec<Verdict> = pack
+            .awards
+            .iter()
+            .filter(|a| a.subjects.contains(&subject.kind))
+            .filter_map(|a| {
+                self.check(&CheckRequest {
+                    award: a.code.clone(),
+                    reference_date: date,
+                    subject: subject.clone(),
+                })
+                .ok()
+            })
+            .collect();
+        out.sort_by_key(|v| v.verdict);
+        out
+    }
+}

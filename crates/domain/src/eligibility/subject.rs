@@ -1,0 +1,109 @@
+//! What the engine judges: a subject's history, as JSON.
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::person::TaskRating;
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectKind {
+    Individual,
+    Collective,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+pub struct RatingRecord {
+    pub year: i32,
+    pub rating: TaskRating,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+pub struct TitleRecord {
+    pub year: i32,
+    pub code: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+pub struct AwardRecord {
+    pub code: String,
+    #[serde(with = "crate::eligibility::subject::iso_date")]
+    pub date: Date,
+    #[serde(default)]
+    pub decision: Option<String>,
+}
+
+/// Recognised scope of an initiative, narrowest first.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum InitiativeScope {
+    CoSo,
+    Tinh,
+    ToanQuoc,
+}
+
+impl InitiativeScope {
+    pub fn label(self) -> &'static str {
+        match self {
+            InitiativeScope::CoSo => "cấp cơ sở",
+            InitiativeScope::Tinh => "cấp bộ, ngành, tỉnh",
+            InitiativeScope::ToanQuoc => "toàn quốc",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+pub struct InitiativeRecord {
+    pub id: String,
+    pub scope: InitiativeScope,
+    #[serde(with = "crate::eligibility::subject::iso_date")]
+    pub recognized: Date,
+    /// The award that already used this initiative (an initiative counts once).
+    #[serde(default)]
+    pub used_by: Option<String>,
+}
+
+/// A collective's members in one year: how many, and how many per rating and title.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Default)]
+pub struct MemberYear {
+    pub year: i32,
+    pub total: u32,
+    #[serde(default)]
+    pub ratings: std::collections::BTreeMap<TaskRating, u32>,
+    #[serde(default)]
+    pub titles: std::collections::BTreeMap<String, u32>,
+    /// Members disciplined at warning level or above.
+    #[serde(default)]
+    pub disciplined: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Subject {
+    pub kind: SubjectKind,
+    #[serde(default)]
+    pub ratings: Vec<RatingRecord>,
+    #[serde(default)]
+    pub titles: Vec<TitleRecord>,
+    #[serde(default)]
+    pub awards: Vec<AwardRecord>,
+    #[serde(default)]
+    pub initiatives: Vec<InitiativeRecord>,
+    /// Collectives only.
+    #[serde(default)]
+    pub members: Vec<MemberYear>,
+}
+
+pub(crate) mod iso_date {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::Date;
+
+    pub fn serialize<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&crate::dates::iso(*d))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let s = String::deserialize(d)?;
+        crate::dates::parse_iso("ngay", &s).map_err(|e| serde::de::Error::custom(e.message))
+    }
+}

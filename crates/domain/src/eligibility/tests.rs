@@ -1,0 +1,504 @@
+//! A table of cases per rule: pass, fail and the boundary; pack selection by date; pack errors.
+
+use std::collections::BTreeMap;
+
+use super::*;
+use crate::dates::ymd;
+use crate::person::TaskRating::{self, *};
+
+fn set() -> RuleSet {
+    RuleSet::builtin()
+}
+
+fn person(ratings: &[(i32, TaskRating)], titles: &[(i32, &str)]) -> Subject {
+    Subject {
+        kind: SubjectKind::Individual,
+        ratings: ratings
+            .iter()
+            .map(|(y, r)| RatingRecord {
+                year: *y,
+                rating: *r,
+            })
+            .collect(),
+        titles: titles
+            .iter()
+            .map(|(y, c)| TitleRecord {
+                year: *y,
+                code: c.to_string(),
+            })
+            .collect(),
+        awards: vec![],
+        initiatives: vec![],
+        members: vec![],
+    }
+}
+
+fn award(code: &str, y: i32, m: u8, d: u8) -> AwardRecord {
+    AwardRecord {
+        code: code.into(),
+        date: ymd(y, m, d),
+        decision: Some("123/QĐ-UBND".into()),
+    }
+}
+
+fn initiative(id: &str, scope: InitiativeScope, y: i32, used_by: Option<&str>) -> InitiativeRecord {
+    InitiativeRecord {
+        id: id.into(),
+        scope,
+        recognized: ymd(y, 10, 1),
+        used_by: used_by.map(str::to_string),
+    }
+}
+
+fn check(code: &str, date: (i32, u8, u8), s: &Subject) -> Verdict {
+    set()
+        .check(&CheckRequest {
+            award: code.into(),
+            reference_date: ymd(date.0, date.1, date.2),
+            subject: s.clone(),
+        })
+        .unwrap()
+}
+
+const DEC: (i32, u8, u8) = (2025, 12, 15);
+
+#[test]
+fn builtin_packs_load_and_pick_by_date() {
+    let s = set();
+    assert_eq!(s.packs.len(), 2);
+    assert_eq!(
+        s.pack_on(ymd(2025, 6, 30)).unwrap().id,
+        "luat_06_2022_nd_98_2023"
+    );
+    assert_eq!(
+        s.pack_on(ymd(2025, 7, 1)).unwrap().id,
+        "luat_06_2022_nd_152_2025"
+    );
+    assert!(s.pack_on(ymd(2023, 12, 31)).is_none());
+    let p = person(&[(2025, Good)], &[]);
+    assert_eq!(
+        check("lao_dong_tien_tien", (2025, 6, 30), &p).rule_pack.id,
+        "luat_06_2022_nd_98_2023"
+    );
+    assert_eq!(
+        check("lao_dong_tien_tien", (2025, 7, 1), &p).rule_pack.id,
+        "luat_06_2022_nd_152_2025"
+    );
+    let e = set()
+        .check(&CheckRequest {
+            award: "lao_dong_tien_tien".into(),
+            reference_date: ymd(2023, 12, 1),
+            subject: p,
+        })
+        .unwrap_err();
+    assert_eq!(e.field, "reference_date");
+}
+
+#[test]
+fn lao_dong_tien_tien() {
+    assert_eq!(
+        check("lao_dong_tien_tien", DEC, &person(&[(2025, Good)], &[])).verdict,
+        VerdictKind::Eligible
+    );
+    assert_eq!(
+        check(
+            "lao_dong_tien_tien",
+            DEC,
+            &person(&[(2025, Excellent)], &[])
+        )
+        .verdict,
+        VerdictKind::Eligible
+    );
+    let v = check(
+        "lao_dong_tien_tien",
+        DEC,
+        &person(&[(2025, Completed)], &[]),
+    );
+    assert_eq!(v.verdict, VerdictKind::NotEligible);
+    assert!(v.missing[0].contains("chưa đạt"));
+    let v = check("lao_dong_tien_tien", DEC, &person(&[(2024, Good)], &[]));
+    assert_eq!(v.missing, ["thiếu xếp loại chất lượng năm 2025"]);
+    assert_eq!(v.criteria[1].status, Status::Attested);
+}
+
+#[test]
+fn chien_si_thi_dua_co_so() {
+    // HTXSNV in the year: eligible.
+    assert_eq!(
+        check(
+            "chien_si_thi_dua_co_so",
+            DEC,
+            &person(&[(2025, Excellent)], &[])
+        )
+        .verdict,
+        VerdictKind::Eligible
+    );
+    // HTTNV without an initiative: the other alternatives need a person.
+    let v = check("chien_si_thi_dua_co_so", DEC, &person(&[(2025, Good)], &[]));
+    assert_eq!(v.verdict, VerdictKind::NeedsReview);
+    // HTTNV with an unused grassroots initiative: eligible; a used one does not count.
+    let mut p = person(&[(2025, Good)], &[]);
+    p.initiatives = vec![initiative(
+        "SK-1",
+        InitiativeScope::CoSo,
+        2025,
+        Some("bang_khen_tinh 2024"),
+    )];
+    assert_eq!(
+        check("chien_si_thi_dua_co_so", DEC, &p).verdict,
+        VerdictKind::NeedsReview
+    );
+    p.initiatives
+        .push(initiative("SK-2", InitiativeScope::CoSo, 2025, None));
+    let v = check("chien_si_thi_dua_co_so", DEC, &p);
+    assert_eq!(v.verdict, VerdictKind::Eligible);
+    assert!(v.criteria[1].records.iter().any(|r| r.contains("SK-2")));
+    // Not LĐTT standard: not eligible whatever else.
+    assert_eq!(
+        check(
+            "chien_si_thi_dua_co_so",
+            DEC,
+            &person(&[(2025, Completed)], &[])
+        )
+        .verdict,
+        VerdictKind::NotEligible
+    );
+}
+
+#[test]
+fn chien_si_thi_dua_tinh() {
+    let cs = "chien_si_thi_dua_co_so";
+    let mut p = person(
+        &[(2023, Excellent), (2024, Excellent), (2025, Excellent)],
+        &[(2023, cs), (2024, cs), (2025, cs)],
+    );
+    p.initiatives = vec![initiative("SK-T", InitiativeScope::Tinh, 2025, None)];
+    assert_eq!(
+        check("chien_si_thi_dua_tinh", DEC, &p).verdict,
+        VerdictKind::Eligible
+    );
+    // One year short.
+    p.titles.retain(|t| t.year != 2023);
+    let v = check("chien_si_thi_dua_tinh", DEC, &p);
+    assert_eq!(v.verdict, VerdictKind::NotEligible);
+    assert_eq!(
+        v.missing,
+        ["thiếu 1 danh hiệu Chiến sĩ thi đua cơ sở năm 2023"]
+    );
+    // A gap in the run.
+    p.titles.push(TitleRecord {
+        year: 2022,
+        code: cs.into(),
+    });
+    assert_eq!(
+        check("chien_si_thi_dua_tinh", DEC, &p).verdict,
+        VerdictKind::NotEligible
+    );
+    // Before this year's title is granted, the window ends with last year.
+    let mut q = person(
+        &[(2022, Excellent), (2023, Excellent), (2024, Excellent)],
+        &[(2022, cs), (2023, cs), (2024, cs)],
+    );
+    q.initiatives = vec![initiative("SK-T", InitiativeScope::Tinh, 2024, None)];
+    assert_eq!(
+        check("chien_si_thi_dua_tinh", DEC, &q).verdict,
+        VerdictKind::Eligible
+    );
+    // A province-level initiative already used by another award does not count; a grassroots one is too narrow.
+    q.initiatives = vec![
+        initiative("SK-T", InitiativeScope::Tinh, 2024, Some("CSTĐ tỉnh 2021")),
+        initiative("SK-C", InitiativeScope::CoSo, 2024, None),
+    ];
+    let v = check("chien_si_thi_dua_tinh", DEC, &q);
+    assert_eq!(v.verdict, VerdictKind::NotEligible);
+    assert!(
+        v.criteria[1]
+            .detail
+            .contains("không tính: sáng kiến SK-T đã dùng cho CSTĐ tỉnh 2021"),
+        "{}",
+        v.criteria[1].detail
+    );
+}
+
+#[test]
+fn chien_si_thi_dua_toan_quoc() {
+    let t = "chien_si_thi_dua_tinh";
+    let mut p = person(&[], &[(2024, t), (2025, t)]);
+    p.initiatives = vec![initiative("SK-Q", InitiativeScope::ToanQuoc, 2025, None)];
+    assert_eq!(
+        check("chien_si_thi_dua_toan_quoc", DEC, &p).verdict,
+        VerdictKind::Eligible
+    );
+    p.initiatives.clear();
+    assert_eq!(
+        check("chien_si_thi_dua_toan_quoc", DEC, &p).verdict,
+        VerdictKind::NeedsReview,
+        "a national research topic is for a person to judge"
+    );
+    p.titles.remove(0);
+    assert_eq!(
+        check("chien_si_thi_dua_toan_quoc", DEC, &p).verdict,
+        VerdictKind::NotEligible
+    );
+}
+
+#[test]
+fn bang_khen_tinh_alternatives() {
+    let cs = "chien_si_thi_dua_co_so";
+    assert_eq!(
+        check(
+            "bang_khen_tinh",
+            DEC,
+            &person(&[], &[(2024, cs), (2025, cs)])
+        )
+        .verdict,
+        VerdictKind::Eligible
+    );
+    // Two years HTXSNV with two unused grassroots initiatives recognised in those years.
+    let mut p = person(&[(2024, Excellent), (2025, Excellent)], &[]);
+    p.initiatives = vec![
+        initiative("A", InitiativeScope::CoSo, 2024, None),
+        initiative("B", InitiativeScope::CoSo, 2025, None),
+    ];
+    assert_eq!(
+        check("bang_khen_tinh", DEC, &p).verdict,
+        VerdictKind::Eligible
+    );
+    // …not when one of them was already used (for the CSTĐCS, say): then the manual options remain.
+    p.initiatives[1].used_by = Some("chien_si_thi_dua_co_so 2025".into());
+    assert_eq!(
+        check("bang_khen_tinh", DEC, &p).verdict,
+        VerdictKind::NeedsReview
+    );
+}
+
+fn bk_tinh_2019() -> Subject {
+    let cs = "chien_si_thi_dua_co_so";
+    let mut p = person(
+        &[
+            (2019, Good),
+            (2020, Good),
+            (2021, Excellent),
+            (2022, Good),
+            (2023, Excellent),
+            (2024, Good),
+            (2025, Excellent),
+        ],
+        &[(2021, cs), (2023, cs), (2025, cs)],
+    );
+    p.awards = vec![award("bang_khen_tinh", 2019, 12, 20)];
+    p
+}
+
+#[test]
+fn bang_khen_thu_tuong() {
+    // Bằng khen tỉnh in 2019, then 2020–2025 HTTNV or better with 3 CSTĐCS.
+    let p = bk_tinh_2019();
+    let v = check("bang_khen_thu_tuong", DEC, &p);
+    assert_eq!(v.verdict, VerdictKind::Eligible, "{v:#?}");
+    assert!(v.criteria[1].detail.contains("6 năm liên tục"));
+    // A gap: 2022 only "htnv" breaks the run (2023–2025 is 3 years).
+    let mut q = p.clone();
+    q.ratings
+        .iter_mut()
+        .find(|r| r.year == 2022)
+        .unwrap()
+        .rating = Completed;
+    let v = check("bang_khen_thu_tuong", DEC, &q);
+    assert_eq!(v.verdict, VerdictKind::NotEligible);
+    assert!(
+        v.missing[0].contains("cần thêm 2 năm") && v.missing[0].contains("năm 2022"),
+        "{:?}",
+        v.missing
+    );
+    // Years before the Bằng khen tỉnh do not count: awarded in 2021 → only 2022–2025.
+    let mut r = p.clone();
+    r.awards = vec![award("bang_khen_tinh", 2021, 1, 15)];
+    let v = check("bang_khen_thu_tuong", DEC, &r);
+    assert_eq!(v.verdict, VerdictKind::NotEligible);
+    assert!(v.missing.iter().any(|m| m.contains("cần thêm 1 năm")));
+    // Without the Bằng khen tỉnh.
+    let mut s = p.clone();
+    s.awards.clear();
+    let v = check("bang_khen_thu_tuong", DEC, &s);
+    assert!(
+        v.missing
+            .contains(&"chưa có Bằng khen cấp bộ, ban, ngành, tỉnh".to_string())
+    );
+    // Two CSTĐCS only.
+    let mut t = p;
+    t.titles.pop();
+    let v = check("bang_khen_thu_tuong", DEC, &t);
+    assert!(
+        v.missing
+            .iter()
+            .any(|m| m.contains("thiếu 1 danh hiệu Chiến sĩ thi đua cơ sở")),
+        "{:?}",
+        v.missing
+    );
+}
+
+#[test]
+fn huan_chuong_lao_dong() {
+    let mut p = bk_tinh_2019();
+    p.awards.push(award("bang_khen_thu_tuong", 2019, 12, 30));
+    let v = check("huan_chuong_lao_dong_hang_ba", DEC, &p);
+    assert_eq!(v.verdict, VerdictKind::Eligible, "{v:#?}");
+    let v = check("huan_chuong_lao_dong_hang_nhi", DEC, &p);
+    assert_eq!(v.verdict, VerdictKind::NotEligible);
+    assert!(
+        v.missing
+            .contains(&"chưa có Huân chương Lao động hạng Ba".to_string())
+    );
+    p.awards
+        .push(award("huan_chuong_lao_dong_hang_ba", 2019, 12, 31));
+    let v = check("huan_chuong_lao_dong_hang_nhi", DEC, &p);
+    assert!(
+        v.missing
+            .iter()
+            .any(|m| m.contains("danh hiệu Chiến sĩ thi đua cấp bộ, ban, ngành, tỉnh")),
+        "{:?}",
+        v.missing
+    );
+    p.titles.push(TitleRecord {
+        year: 2024,
+        code: "chien_si_thi_dua_tinh".into(),
+    });
+    assert_eq!(
+        check("huan_chuong_lao_dong_hang_nhi", DEC, &p).verdict,
+        VerdictKind::Eligible
+    );
+    assert_eq!(
+        check("huan_chuong_lao_dong_hang_nhat", DEC, &p).verdict,
+        VerdictKind::NeedsReview
+    );
+}
+
+fn collective(
+    total: u32,
+    ldtt: u32,
+    cstdcs: u32,
+    ratings: &[(TaskRating, u32)],
+    disciplined: u32,
+) -> Subject {
+    Subject {
+        kind: SubjectKind::Collective,
+        ratings: vec![RatingRecord {
+            year: 2025,
+            rating: Excellent,
+        }],
+        titles: vec![],
+        awards: vec![],
+        initiatives: vec![],
+        members: vec![MemberYear {
+            year: 2025,
+            total,
+            ratings: ratings.iter().copied().collect::<BTreeMap<_, _>>(),
+            titles: BTreeMap::from([
+                ("lao_dong_tien_tien".to_string(), ldtt),
+                ("chien_si_thi_dua_co_so".to_string(), cstdcs),
+            ]),
+            disciplined,
+        }],
+    }
+}
+
+#[test]
+fn collectives_use_member_ratios() {
+    let all_done = [(Excellent, 5), (Good, 15)];
+    assert_eq!(
+        check(
+            "tap_the_lao_dong_xuat_sac",
+            DEC,
+            &collective(20, 14, 1, &all_done, 0)
+        )
+        .verdict,
+        VerdictKind::Eligible
+    );
+    // 13 of 20 LĐTT is 65% < 70%: one member short.
+    let v = check(
+        "tap_the_lao_dong_xuat_sac",
+        DEC,
+        &collective(20, 13, 1, &all_done, 0),
+    );
+    assert_eq!(v.verdict, VerdictKind::NotEligible);
+    assert!(
+        v.missing
+            .iter()
+            .any(|m| m.contains("cần thêm 1 thành viên")),
+        "{:?}",
+        v.missing
+    );
+    // One member did not complete tasks; no CSTĐCS; a disciplined member.
+    let v = check(
+        "tap_the_lao_dong_xuat_sac",
+        DEC,
+        &collective(20, 14, 0, &[(Good, 19), (NotCompleted, 1)], 1),
+    );
+    assert_eq!(
+        v.criteria
+            .iter()
+            .filter(|c| c.passed == Some(false))
+            .count(),
+        3
+    );
+    assert_eq!(
+        check(
+            "tap_the_lao_dong_tien_tien",
+            DEC,
+            &collective(10, 7, 0, &[(Good, 10)], 0)
+        )
+        .verdict,
+        VerdictKind::Eligible
+    );
+    // Individual awards are refused for collectives.
+    let e = set()
+        .check(&CheckRequest {
+            award: "lao_dong_tien_tien".into(),
+            reference_date: ymd(2025, 12, 15),
+            subject: collective(1, 1, 0, &[], 0),
+        })
+        .unwrap_err();
+    assert_eq!(e.field, "subject.kind");
+}
+
+#[test]
+fn what_is_the_subject_eligible_for_now() {
+    let mut p = bk_tinh_2019();
+    p.initiatives = vec![initiative("SK", InitiativeScope::CoSo, 2025, None)];
+    let all = set().eligible_now(&p, ymd(2025, 12, 15));
+    let eligible: Vec<&str> = all
+        .iter()
+        .filter(|v| v.verdict == VerdictKind::Eligible)
+        .map(|v| v.award.as_str())
+        .collect();
+    assert!(
+        eligible.contains(&"lao_dong_tien_tien")
+            && eligible.contains(&"chien_si_thi_dua_co_so")
+            && eligible.contains(&"bang_khen_thu_tuong"),
+        "{eligible:?}"
+    );
+    assert!(!eligible.contains(&"huan_chuong_lao_dong_hang_ba"));
+    assert!(all.iter().all(|v| !v.award.starts_with("tap_the")));
+}
+
+#[test]
+fn pack_errors_name_file_and_line() {
+    let cat = BUILTIN_CATALOG;
+    let bad_syntax = "[pack]\nid = \"x\"\nname = \"X\"\neffective_from = 2025-07-01\n\n[[award]]\ncode = \"lao_dong_tien_tien\"\nsubjects = [\"individual\"\nrules = []\n";
+    let e = RuleSet::load(cat, &[("rules/x.toml", bad_syntax)]).unwrap_err();
+    assert_eq!(e.file, "rules/x.toml");
+    assert!(e.line >= 8, "{e}");
+    let unknown_award = "[pack]\nid = \"x\"\nname = \"X\"\neffective_from = 2025-07-01\n\n[[award]]\ncode = \"bang_khen_khong_co\"\nsubjects = [\"individual\"]\nrules = []\n";
+    let e = RuleSet::load(cat, &[("rules/y.toml", unknown_award)]).unwrap_err();
+    assert_eq!(e.line, 7);
+    assert!(e.message.contains("bang_khen_khong_co"));
+    let bad_kind = "[pack]\nid = \"x\"\nname = \"X\"\neffective_from = 2025-07-01\n\n[[award]]\ncode = \"lao_dong_tien_tien\"\nsubjects = [\"individual\"]\nrules = [\n  { id = \"r1\", citation = \"c\", text = \"t\", check = { kind = \"doan_bua\" } },\n]\n";
+    let e = RuleSet::load(cat, &[("rules/z.toml", bad_kind)]).unwrap_err();
+    assert_eq!(e.line, 10, "{e}");
+    assert!(e.message.contains("doan_bua"), "{e}");
+    let bad_setting = "[pack]\nid = \"x\"\nname = \"X\"\neffective_from = 2025-07-01\n\n[[award]]\ncode = \"tap_the_lao_dong_tien_tien\"\nsubjects = [\"collective\"]\nrules = [\n  { id = \"r1\", citation = \"c\", text = \"t\", check = { kind = \"member_share\", title = \"lao_dong_tien_tien\", min = \"$khong_co\" } },\n]\n";
+    let e = RuleSet::load(cat, &[("rules/w.toml", bad_setting)]).unwrap_err();
+    assert_eq!(e.line, 10, "{e}");
+    assert!(e.message.contains("$khong_co"), "{e}");
+}
