@@ -305,3 +305,41 @@ fn cluster_evaluate_reads_the_documented_example() {
         text(&o)
     );
 }
+
+#[test]
+fn eligibility_check_one_and_batch() {
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/examples/eligibility-bang-khen-thu-tuong.json"
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_tdkt"))
+        .args(["eligibility", "check", "--input", example])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["verdict"], "not_eligible");
+    assert_eq!(v["rule_pack"]["id"], "luat_06_2022_nd_152_2025");
+    assert_eq!(
+        v["missing"][0],
+        "thiếu 1 danh hiệu Chiến sĩ thi đua cơ sở trong giai đoạn 2020–2024"
+    );
+
+    // A batch answers each request, errors included.
+    let one: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example).unwrap()).unwrap();
+    let mut other = one.clone();
+    other["award"] = serde_json::json!("khong_co");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("batch.json");
+    std::fs::write(&path, serde_json::json!([one, other]).to_string()).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_tdkt"))
+        .args(["eligibility", "check", "--input"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v[0]["verdict"], "not_eligible");
+    assert_eq!(v[1]["error"]["field"], "award");
+}

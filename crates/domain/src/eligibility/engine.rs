@@ -610,7 +610,7 @@ impl Ctx<'_> {
         };
         let end = self.run_end(|y| self.rating(y).is_some());
         let mut start = end + 1;
-        while start - 1 >= floor && self.rating(start - 1).is_some_and(|r| at_least(r, min)) {
+        while start > floor && self.rating(start - 1).is_some_and(|r| at_least(r, min)) {
             start -= 1;
         }
         let len = end - start + 1;
@@ -636,9 +636,7 @@ impl Ctx<'_> {
             )
         };
         if !ok {
-            let gap = (start - 1 >= floor)
-                .then(|| start - 1)
-                .filter(|y| *y > i32::MIN);
+            let gap = (start > floor).then(|| start - 1).filter(|y| *y > i32::MIN);
             let why = match gap.and_then(|y| self.rating(y).map(|r| (y, r))) {
                 Some((y, r)) => format!(" (năm {y} xếp loại «{}» làm đứt chuỗi)", r.label()),
                 None => String::new(),

@@ -11,7 +11,8 @@ on_both!(
     api_requires_auth_and_speaks_json,
     api_units_and_people,
     api_scope_and_session_csrf,
-    api_cluster_evaluation
+    api_cluster_evaluation,
+    api_eligibility
 );
 
 async fn token_for(s: &Server, user: &str) -> String {
@@ -350,5 +351,56 @@ async fn api_cluster_evaluation(b: Backend) {
     assert_eq!(
         r.json::<Value>().await.unwrap()["error"]["field"],
         "method.k"
+    );
+}
+
+async fn api_eligibility(b: Backend) {
+    let s = Server::start(b).await;
+    let token = token_for(&s, "canbo").await;
+    let c = reqwest::Client::new();
+    let example: Value = serde_json::from_str(include_str!(
+        "../../../../docs/examples/eligibility-bang-khen-thu-tuong.json"
+    ))
+    .unwrap();
+    let url = s.url("/api/v1/eligibility/check");
+    let r = c
+        .post(&url)
+        .bearer_auth(&token)
+        .json(&example)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["verdict"], "not_eligible");
+    assert_eq!(
+        v["criteria"][0]["citation"],
+        "Luật 06/2022/QH15, Điều 73.1.b"
+    );
+    let mut before = example.clone();
+    before["reference_date"] = json!("2025-06-30");
+    let r = c
+        .post(&url)
+        .bearer_auth(&token)
+        .json(&json!([example, before]))
+        .send()
+        .await
+        .unwrap();
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v[0]["rule_pack"]["id"], "luat_06_2022_nd_152_2025");
+    assert_eq!(v[1]["rule_pack"]["id"], "luat_06_2022_nd_98_2023");
+    let mut bad = example.clone();
+    bad["reference_date"] = json!("2020-01-01");
+    let r = c
+        .post(&url)
+        .bearer_auth(&token)
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"]["field"],
+        "reference_date"
     );
 }
