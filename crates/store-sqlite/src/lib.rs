@@ -27,6 +27,11 @@ const MIGRATIONS: &[sql::migrate::Migration] = &[
         name: "conference",
         sql: include_str!("../migrations/0002_conference.sql"),
     },
+    sql::migrate::Migration {
+        version: 3,
+        name: "history",
+        sql: include_str!("../migrations/0003_history.sql"),
+    },
 ];
 
 #[derive(Debug, Clone)]

@@ -8,6 +8,7 @@ mod accounts;
 mod audit;
 mod clusters;
 mod conference;
+mod history;
 pub mod migrate;
 mod people;
 mod units;
@@ -375,6 +376,57 @@ impl Store for Backend {
     }
     async fn cluster_proposals(&self, cluster_id: i64, year: i32) -> StoreResult<Vec<ProposalRow>> {
         conference::proposals(dialect::reader(self), cluster_id, year).await
+    }
+
+    async fn put_person_titles(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+        titles: &[TitleRow],
+    ) -> StoreResult<Vec<TitleRow>> {
+        history::put_titles(self, actor, person_id, titles).await
+    }
+    async fn person_titles(&self, person_id: i64) -> StoreResult<Vec<TitleRow>> {
+        history::titles(dialect::reader(self), person_id).await
+    }
+    async fn create_award_record(
+        &self,
+        actor: &Actor,
+        new: NewAwardRecord,
+    ) -> StoreResult<AwardRecordRow> {
+        history::create_award(self, actor, new).await
+    }
+    async fn person_award_records(&self, person_id: i64) -> StoreResult<Vec<AwardRecordRow>> {
+        history::awards_of(dialect::reader(self), "person_id", person_id).await
+    }
+    async fn unit_award_records(&self, unit_id: i64) -> StoreResult<Vec<AwardRecordRow>> {
+        history::awards_of(dialect::reader(self), "unit_id", unit_id).await
+    }
+    async fn create_initiative(
+        &self,
+        actor: &Actor,
+        new: NewInitiative,
+    ) -> StoreResult<InitiativeRow> {
+        history::create_initiative(self, actor, new).await
+    }
+    async fn review_initiative(
+        &self,
+        actor: &Actor,
+        id: i64,
+        scope: &str,
+        recognized_on: time::Date,
+        effect: Option<String>,
+    ) -> StoreResult<InitiativeRow> {
+        history::review_initiative(self, actor, id, scope, recognized_on, effect).await
+    }
+    async fn initiative(&self, id: i64) -> StoreResult<InitiativeRow> {
+        history::initiative(dialect::reader(self), id).await
+    }
+    async fn person_initiatives(&self, person_id: i64) -> StoreResult<Vec<InitiativeRow>> {
+        history::person_initiatives(dialect::reader(self), person_id).await
+    }
+    async fn member_stats(&self, unit_id: i64, year: i32) -> StoreResult<MemberStats> {
+        history::member_stats(dialect::reader(self), unit_id, year).await
     }
 
     async fn audit_entries(&self, after: i64, limit: i64) -> StoreResult<Vec<AuditEntry>> {

@@ -20,7 +20,7 @@ macro_rules! conformance_tests {
         $crate::conformance_tests!(@each $make;
             units_tree_and_moves, lineage_merge, people_search_folds_diacritics,
             people_scope_and_paging, positions_and_ratings, conflicts_are_clear,
-            failed_write_leaves_nothing, accounts_sessions_tokens, clusters_keep_historic_members, conference_flow, one_vote_per_unit_under_concurrency, audit_chain_covers_every_write,
+            failed_write_leaves_nothing, accounts_sessions_tokens, clusters_keep_historic_members, conference_flow, one_vote_per_unit_under_concurrency, history_titles_awards_initiatives, audit_chain_covers_every_write,
             concurrent_writes_all_succeed);
     };
     (@each $make:expr; $($name:ident),*) => {
@@ -1139,4 +1139,185 @@ pub async fn one_vote_per_unit_under_concurrency(s: Arc<dyn Store>) {
     assert_eq!(ok, 5);
     assert_eq!(s.ballot_voters(b.id).await.unwrap().len(), 5);
     assert_eq!(s.ballot_papers(b.id).await.unwrap().len(), 5);
+}
+
+pub async fn history_titles_awards_initiatives(s: Arc<dyn Store>) {
+    let s = &*s;
+    let root = unit(s, "vn", None).await;
+    let dept = unit(s, "so", Some(root.id)).await;
+    let team = unit(s, "phong", Some(dept.id)).await;
+    let a = s
+        .create_person(&sys(), new_person("Đỗ Văn Một", dept.id))
+        .await
+        .unwrap();
+    let b = s
+        .create_person(&sys(), new_person("Đỗ Văn Hai", team.id))
+        .await
+        .unwrap();
+    s.create_person(&sys(), new_person("Đỗ Văn Ba", root.id))
+        .await
+        .unwrap();
+    let t = |year, code: &str| TitleRow {
+        year,
+        code: code.into(),
+        decision: None,
+    };
+    s.put_person_titles(
+        &sys(),
+        a.id,
+        &[
+            t(2024, "lao_dong_tien_tien"),
+            t(2025, "chien_si_thi_dua_co_so"),
+        ],
+    )
+    .await
+    .unwrap();
+    let after = s
+        .put_person_titles(
+            &sys(),
+            a.id,
+            &[TitleRow {
+                year: 2025,
+                code: "chien_si_thi_dua_co_so".into(),
+                decision: Some("5/QĐ-SNV".into()),
+            }],
+        )
+        .await
+        .unwrap();
+    assert_eq!(after.len(), 2);
+    assert_eq!(after[1].decision.as_deref(), Some("5/QĐ-SNV"));
+    s.put_person_titles(&sys(), b.id, &[t(2025, "lao_dong_tien_tien")])
+        .await
+        .unwrap();
+    s.put_ratings(
+        &sys(),
+        a.id,
+        &[RatingRow {
+            year: 2025,
+            rating: TaskRating::Excellent,
+        }],
+    )
+    .await
+    .unwrap();
+    s.put_ratings(
+        &sys(),
+        b.id,
+        &[RatingRow {
+            year: 2025,
+            rating: TaskRating::Good,
+        }],
+    )
+    .await
+    .unwrap();
+
+    let rec = s
+        .create_award_record(
+            &sys(),
+            NewAwardRecord {
+                person_id: Some(a.id),
+                unit_id: None,
+                code: "bang_khen_tinh".into(),
+                date: date!(2019 - 12 - 20),
+                decision: Some("123/QĐ-UBND".into()),
+                note: None,
+            },
+        )
+        .await
+        .unwrap();
+    s.create_award_record(
+        &sys(),
+        NewAwardRecord {
+            person_id: None,
+            unit_id: Some(dept.id),
+            code: "co_thi_dua_tinh".into(),
+            date: date!(2024 - 01 - 10),
+            decision: None,
+            note: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(s.person_award_records(a.id).await.unwrap(), [rec]);
+    assert_eq!(s.unit_award_records(dept.id).await.unwrap().len(), 1);
+    let both = s
+        .create_award_record(
+            &sys(),
+            NewAwardRecord {
+                person_id: Some(a.id),
+                unit_id: Some(dept.id),
+                code: "x".into(),
+                date: date!(2024 - 01 - 10),
+                decision: None,
+                note: None,
+            },
+        )
+        .await;
+    assert!(
+        both.is_err(),
+        "a record is for a person or a unit, not both"
+    );
+
+    let sk = s
+        .create_initiative(
+            &sys(),
+            NewInitiative {
+                code: "SK-2025-01".into(),
+                title: "Số hoá hồ sơ khen thưởng".into(),
+                unit_id: dept.id,
+                field: Some("Hành chính".into()),
+                submitted_on: date!(2025 - 03 - 01),
+                authors: vec![a.id, b.id],
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(sk.authors.len(), 2);
+    assert_eq!(sk.scope, None);
+    let dup = s
+        .create_initiative(
+            &sys(),
+            NewInitiative {
+                code: "SK-2025-01".into(),
+                title: "Trùng".into(),
+                unit_id: dept.id,
+                field: None,
+                submitted_on: date!(2025 - 03 - 01),
+                authors: vec![],
+            },
+        )
+        .await;
+    assert!(matches!(dup, Err(StoreError::Conflict(ref m)) if m.contains("Mã sáng kiến")));
+    let reviewed = s
+        .review_initiative(
+            &sys(),
+            sk.id,
+            "co_so",
+            date!(2025 - 10 - 01),
+            Some("Giảm 30% thời gian".into()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (reviewed.scope.as_deref(), reviewed.recognized_on),
+        (Some("co_so"), Some(date!(2025 - 10 - 01)))
+    );
+    assert_eq!(s.person_initiatives(b.id).await.unwrap()[0].id, sk.id);
+    assert_eq!(s.initiative(sk.id).await.unwrap(), reviewed);
+
+    // The department's subtree holds a and b; the root's also the third person.
+    let st = s.member_stats(dept.id, 2025).await.unwrap();
+    assert_eq!(st.total, 2);
+    assert_eq!(
+        st.ratings,
+        [("httnv".to_string(), 1), ("htxsnv".to_string(), 1)]
+    );
+    assert_eq!(
+        st.titles,
+        [
+            ("chien_si_thi_dua_co_so".to_string(), 1),
+            ("lao_dong_tien_tien".to_string(), 1)
+        ]
+    );
+    assert_eq!(s.member_stats(root.id, 2025).await.unwrap().total, 3);
+    verify_chain(s).await;
 }

@@ -3,18 +3,20 @@
 //! land together or not at all. Backends: `tdkt-store-sqlite`, `tdkt-store-postgres`.
 
 mod conference;
+mod history;
 mod rows;
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
 
 pub use conference::*;
+pub use history::*;
 pub use rows::*;
 
 use async_trait::async_trait;
 use tdkt_domain::access::Grant;
 use tdkt_domain::audit::AuditEntry;
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -258,6 +260,41 @@ pub trait Store: Send + Sync {
         close: BallotClose,
     ) -> StoreResult<BallotRow>;
     async fn cluster_proposals(&self, cluster_id: i64, year: i32) -> StoreResult<Vec<ProposalRow>>;
+
+    // ---- history (titles, awards received, initiatives)
+    /// Inserts or replaces the given years' titles of a person.
+    async fn put_person_titles(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+        titles: &[TitleRow],
+    ) -> StoreResult<Vec<TitleRow>>;
+    async fn person_titles(&self, person_id: i64) -> StoreResult<Vec<TitleRow>>;
+    async fn create_award_record(
+        &self,
+        actor: &Actor,
+        new: NewAwardRecord,
+    ) -> StoreResult<AwardRecordRow>;
+    async fn person_award_records(&self, person_id: i64) -> StoreResult<Vec<AwardRecordRow>>;
+    async fn unit_award_records(&self, unit_id: i64) -> StoreResult<Vec<AwardRecordRow>>;
+    async fn create_initiative(
+        &self,
+        actor: &Actor,
+        new: NewInitiative,
+    ) -> StoreResult<InitiativeRow>;
+    /// The council's review: recognised scope, date and effect.
+    async fn review_initiative(
+        &self,
+        actor: &Actor,
+        id: i64,
+        scope: &str,
+        recognized_on: Date,
+        effect: Option<String>,
+    ) -> StoreResult<InitiativeRow>;
+    async fn initiative(&self, id: i64) -> StoreResult<InitiativeRow>;
+    async fn person_initiatives(&self, person_id: i64) -> StoreResult<Vec<InitiativeRow>>;
+    /// Members of a unit's subtree in a year: count, by rating, by title.
+    async fn member_stats(&self, unit_id: i64, year: i32) -> StoreResult<MemberStats>;
 
     // ---- audit
     /// Entries with `seq > after`, in order, at most `limit`.

@@ -1,0 +1,343 @@
+//! Titles by year, awards received, initiatives, and member counts of a collective.
+
+use sqlx::Pool;
+use tdkt_store::*;
+use time::Date;
+
+use super::audit::{Change, append, json};
+use super::{Backend, Db, DbRow, Tx, begin, commit, db_err, get, now};
+
+async fn titles_ex<'e, E: sqlx::Executor<'e, Database = Db>>(
+    ex: E,
+    person_id: i64,
+) -> StoreResult<Vec<TitleRow>> {
+    let rows = sqlx::query(
+        "SELECT year, code, decision FROM person_titles WHERE person_id = $1 ORDER BY year, code",
+    )
+    .bind(person_id)
+    .fetch_all(ex)
+    .await
+    .map_err(db_err)?;
+    rows.iter()
+        .map(|r| {
+            Ok(TitleRow {
+                year: get(r, "year")?,
+                code: get(r, "code")?,
+                decision: get(r, "decision")?,
+            })
+        })
+        .collect()
+}
+
+pub(crate) async fn put_titles(
+    b: &Backend,
+    actor: &Actor,
+    person_id: i64,
+    titles: &[TitleRow],
+) -> StoreResult<Vec<TitleRow>> {
+    let mut tx = begin(b).await?;
+    let before = titles_ex(&mut *tx, person_id).await?;
+    for t in titles {
+        sqlx::query(
+            "INSERT INTO person_titles (person_id, year, code, decision) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (person_id, year, code) DO UPDATE SET decision = excluded.decision",
+        )
+        .bind(person_id)
+        .bind(t.year)
+        .bind(&t.code)
+        .bind(&t.decision)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    }
+    let after = titles_ex(&mut *tx, person_id).await?;
+    append(
+        &mut tx,
+        actor,
+        Change {
+            action: "person.titles",
+            entity: "person",
+            entity_id: person_id.to_string(),
+            before: json(&before),
+            after: json(&after),
+        },
+    )
+    .await?;
+    commit(tx).await?;
+    Ok(after)
+}
+
+pub(crate) async fn titles(pool: &Pool<Db>, person_id: i64) -> StoreResult<Vec<TitleRow>> {
+    titles_ex(pool, person_id).await
+}
+
+const AWARD_COLUMNS: &str = "id, person_id, unit_id, code, award_date, decision, note";
+
+fn award_from(r: &DbRow) -> StoreResult<AwardRecordRow> {
+    Ok(AwardRecordRow {
+        id: get(r, "id")?,
+        person_id: get(r, "person_id")?,
+        unit_id: get(r, "unit_id")?,
+        code: get(r, "code")?,
+        date: get(r, "award_date")?,
+        decision: get(r, "decision")?,
+        note: get(r, "note")?,
+    })
+}
+
+pub(crate) async fn create_award(
+    b: &Backend,
+    actor: &Actor,
+    n: NewAwardRecord,
+) -> StoreResult<AwardRecordRow> {
+    let mut tx = begin(b).await?;
+    let sql = format!(
+        "INSERT INTO award_records (person_id, unit_id, code, award_date, decision, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {AWARD_COLUMNS}"
+    );
+    let r = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(n.person_id)
+        .bind(n.unit_id)
+        .bind(&n.code)
+        .bind(n.date)
+        .bind(&n.decision)
+        .bind(&n.note)
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    let row = award_from(&r)?;
+    append(
+        &mut tx,
+        actor,
+        Change {
+            action: "award_record.create",
+            entity: "award_record",
+            entity_id: row.id.to_string(),
+            before: None,
+            after: json(&row),
+        },
+    )
+    .await?;
+    commit(tx).await?;
+    Ok(row)
+}
+
+pub(crate) async fn awards_of(
+    pool: &Pool<Db>,
+    column: &'static str,
+    id: i64,
+) -> StoreResult<Vec<AwardRecordRow>> {
+    let sql = format!(
+        "SELECT {AWARD_COLUMNS} FROM award_records WHERE {column} = $1 ORDER BY award_date, id"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    rows.iter().map(award_from).collect()
+}
+
+const INITIATIVE_COLUMNS: &str = "i.id, i.code, i.title, i.unit_id, i.field, i.submitted_on, i.scope, i.recognized_on, i.effect, i.used_by";
+
+async fn initiatives_where<'e, E>(
+    ex: E,
+    clause: &'static str,
+    id: i64,
+) -> StoreResult<Vec<InitiativeRow>>
+where
+    E: sqlx::Executor<'e, Database = Db>,
+{
+    // One query: initiatives with their authors, folded in Rust.
+    let sql = format!(
+        "SELECT {INITIATIVE_COLUMNS}, p.id AS author_id, p.full_name AS author_name
+         FROM initiatives i LEFT JOIN initiative_authors a ON a.initiative_id = i.id LEFT JOIN people p ON p.id = a.person_id
+         WHERE {clause} ORDER BY i.submitted_on, i.id, p.full_name"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_all(ex)
+        .await
+        .map_err(db_err)?;
+    let mut out: Vec<InitiativeRow> = Vec::new();
+    for r in &rows {
+        let iid: i64 = get(r, "id")?;
+        if out.last().is_none_or(|x| x.id != iid) {
+            out.push(InitiativeRow {
+                id: iid,
+                code: get(r, "code")?,
+                title: get(r, "title")?,
+                unit_id: get(r, "unit_id")?,
+                field: get(r, "field")?,
+                submitted_on: get(r, "submitted_on")?,
+                scope: get(r, "scope")?,
+                recognized_on: get(r, "recognized_on")?,
+                effect: get(r, "effect")?,
+                used_by: get(r, "used_by")?,
+                authors: vec![],
+            });
+        }
+        let author: Option<i64> = get(r, "author_id")?;
+        if let Some(a) = author {
+            let name: String = get(r, "author_name")?;
+            out.last_mut().expect("pushed").authors.push(UnitRef {
+                id: a,
+                code: String::new(),
+                name,
+            });
+        }
+    }
+    Ok(out)
+}
+
+async fn initiative_tx(tx: &mut Tx, id: i64) -> StoreResult<InitiativeRow> {
+    initiatives_where(&mut **tx, "i.id = $1", id)
+        .await?
+        .pop()
+        .ok_or(StoreError::NotFound("sáng kiến"))
+}
+
+pub(crate) async fn create_initiative(
+    b: &Backend,
+    actor: &Actor,
+    n: NewInitiative,
+) -> StoreResult<InitiativeRow> {
+    let mut tx = begin(b).await?;
+    let r = sqlx::query(
+        "INSERT INTO initiatives (code, title, unit_id, field, submitted_on, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(&n.code)
+    .bind(&n.title)
+    .bind(n.unit_id)
+    .bind(&n.field)
+    .bind(n.submitted_on)
+    .bind(now())
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| match db_err(e) {
+        StoreError::Conflict(_) => StoreError::Conflict("Mã sáng kiến đã tồn tại".into()),
+        other => other,
+    })?;
+    let id: i64 = get(&r, "id")?;
+    for a in &n.authors {
+        sqlx::query("INSERT INTO initiative_authors (initiative_id, person_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(*a)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    }
+    let row = initiative_tx(&mut tx, id).await?;
+    append(
+        &mut tx,
+        actor,
+        Change {
+            action: "initiative.create",
+            entity: "initiative",
+            entity_id: id.to_string(),
+            before: None,
+            after: json(&row),
+        },
+    )
+    .await?;
+    commit(tx).await?;
+    Ok(row)
+}
+
+pub(crate) async fn review_initiative(
+    b: &Backend,
+    actor: &Actor,
+    id: i64,
+    scope: &str,
+    on: Date,
+    effect: Option<String>,
+) -> StoreResult<InitiativeRow> {
+    let mut tx = begin(b).await?;
+    let before = initiative_tx(&mut tx, id).await?;
+    sqlx::query("UPDATE initiatives SET scope = $1, recognized_on = $2, effect = $3 WHERE id = $4")
+        .bind(scope)
+        .bind(on)
+        .bind(&effect)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    let after = initiative_tx(&mut tx, id).await?;
+    append(
+        &mut tx,
+        actor,
+        Change {
+            action: "initiative.review",
+            entity: "initiative",
+            entity_id: id.to_string(),
+            before: json(&before),
+            after: json(&after),
+        },
+    )
+    .await?;
+    commit(tx).await?;
+    Ok(after)
+}
+
+pub(crate) async fn initiative(pool: &Pool<Db>, id: i64) -> StoreResult<InitiativeRow> {
+    initiatives_where(pool, "i.id = $1", id)
+        .await?
+        .pop()
+        .ok_or(StoreError::NotFound("sáng kiến"))
+}
+
+pub(crate) async fn person_initiatives(
+    pool: &Pool<Db>,
+    person_id: i64,
+) -> StoreResult<Vec<InitiativeRow>> {
+    initiatives_where(
+        pool,
+        "i.id IN (SELECT initiative_id FROM initiative_authors WHERE person_id = $1)",
+        person_id,
+    )
+    .await
+}
+
+pub(crate) async fn member_stats(
+    pool: &Pool<Db>,
+    unit_id: i64,
+    year: i32,
+) -> StoreResult<MemberStats> {
+    let subtree = "p.unit_id IN (SELECT u.id FROM units u WHERE u.tree_path LIKE (SELECT tree_path FROM units WHERE id = $1) || '%')";
+    let total: i64 = get(
+        &sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) AS n FROM people p WHERE {subtree}"
+        )))
+        .bind(unit_id)
+        .fetch_one(pool)
+        .await
+        .map_err(db_err)?,
+        "n",
+    )?;
+    let pairs = |rows: Vec<DbRow>| -> StoreResult<Vec<(String, i64)>> {
+        rows.iter()
+            .map(|r| Ok((get(r, "k")?, get(r, "n")?)))
+            .collect()
+    };
+    let ratings = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT r.rating AS k, COUNT(*) AS n FROM person_ratings r JOIN people p ON p.id = r.person_id WHERE {subtree} AND r.year = $2 GROUP BY r.rating ORDER BY r.rating"
+    )))
+    .bind(unit_id)
+    .bind(year)
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+    let titles = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT t.code AS k, COUNT(*) AS n FROM person_titles t JOIN people p ON p.id = t.person_id WHERE {subtree} AND t.year = $2 GROUP BY t.code ORDER BY t.code"
+    )))
+    .bind(unit_id)
+    .bind(year)
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+    Ok(MemberStats {
+        total,
+        ratings: pairs(ratings)?,
+        titles: pairs(titles)?,
+    })
+}

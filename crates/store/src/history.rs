@@ -1,0 +1,66 @@
+//! Rows of the history the eligibility engine reads: titles, awards received, initiatives.
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TitleRow {
+    pub year: i32,
+    pub code: String,
+    pub decision: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAwardRecord {
+    pub person_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub code: String,
+    pub date: Date,
+    pub decision: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwardRecordRow {
+    pub id: i64,
+    pub person_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub code: String,
+    pub date: Date,
+    pub decision: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewInitiative {
+    pub code: String,
+    pub title: String,
+    pub unit_id: i64,
+    pub field: Option<String>,
+    pub submitted_on: Date,
+    pub authors: Vec<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InitiativeRow {
+    pub id: i64,
+    pub code: String,
+    pub title: String,
+    pub unit_id: i64,
+    pub field: Option<String>,
+    pub submitted_on: Date,
+    /// `co_so`, `tinh`, `toan_quoc` once recognised.
+    pub scope: Option<String>,
+    pub recognized_on: Option<Date>,
+    pub effect: Option<String>,
+    pub used_by: Option<String>,
+    pub authors: Vec<crate::UnitRef>,
+}
+
+/// A collective's members in one year, counted from the people of its subtree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct MemberStats {
+    pub total: i64,
+    pub ratings: Vec<(String, i64)>,
+    pub titles: Vec<(String, i64)>,
+}
