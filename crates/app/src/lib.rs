@@ -10,6 +10,7 @@ pub mod conference;
 pub mod demo;
 mod demo_conference;
 pub mod error;
+pub mod history;
 pub mod people;
 #[cfg(feature = "testing")]
 pub mod testing;

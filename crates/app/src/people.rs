@@ -97,6 +97,11 @@ pub struct PersonView {
     pub unit_path: Vec<UnitRef>,
     pub positions: Vec<PositionRow>,
     pub ratings: Vec<RatingRow>,
+    pub titles: Vec<TitleRow>,
+    pub awards: Vec<AwardRecordRow>,
+    pub initiatives: Vec<InitiativeRow>,
+    /// The engine's verdicts today for the awards that matter to a person.
+    pub verdicts: Vec<tdkt_domain::eligibility::Verdict>,
     pub may_edit: bool,
 }
 
@@ -235,6 +240,13 @@ impl App {
             ),
             positions: self.store.person_positions(id).await?,
             ratings: self.store.person_ratings(id).await?,
+            titles: self.store.person_titles(id).await?,
+            awards: self.store.person_award_records(id).await?,
+            initiatives: self.store.person_initiatives(id).await?,
+            verdicts: self
+                .person_eligibility(p, id, today())
+                .await
+                .unwrap_or_default(),
             unit_path,
             person,
         })

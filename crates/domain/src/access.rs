@@ -27,6 +27,7 @@ code_enum!(
         ClusterManage = "cum.dieu_hanh", "Điều hành năm thi đua của cụm, khối (giao ước, chấm điểm, bỏ phiếu)";
         ClusterScore = "cum.cham_diem", "Chấm điểm thay mặt đơn vị thành viên";
         ClusterVote = "cum.bo_phieu", "Bỏ phiếu thay mặt đơn vị thành viên";
+        InitiativeReview = "sang_kien.cong_nhan", "Ghi kết quả xét công nhận sáng kiến";
     }
 );
 
@@ -65,6 +66,7 @@ pub const POLICY: &[(Role, Action, &[Reach])] = &[
     (Admin, UserAdmin, IN_TREE),
     (Admin, ClusterManage, IN_TREE),
     (Admin, ClusterScore, IN_TREE),
+    (Admin, InitiativeReview, IN_TREE),
     (BoardSpecialist, UnitRead, ANYWHERE),
     (BoardSpecialist, UnitWrite, IN_TREE),
     (BoardSpecialist, LineageWrite, IN_TREE),
@@ -73,6 +75,7 @@ pub const POLICY: &[(Role, Action, &[Reach])] = &[
     (BoardSpecialist, ClusterManage, IN_TREE),
     (BoardSpecialist, ClusterScore, IN_TREE),
     (BoardSpecialist, ClusterVote, OWN),
+    (BoardSpecialist, InitiativeReview, IN_TREE),
     (BoardLeader, UnitRead, ANYWHERE),
     (BoardLeader, PersonRead, IN_TREE),
     (BoardLeader, ClusterVote, OWN),
@@ -190,6 +193,7 @@ mod tests {
                     (UserAdmin, "OS"),
                     (ClusterManage, "OS"),
                     (ClusterScore, "OS"),
+                    (InitiativeReview, "OS"),
                 ],
             ),
             (
@@ -203,6 +207,7 @@ mod tests {
                     (ClusterManage, "OS"),
                     (ClusterScore, "OS"),
                     (ClusterVote, "O"),
+                    (InitiativeReview, "OS"),
                 ],
             ),
             (

@@ -172,6 +172,34 @@ async fn every_role_action_and_reach(b: Backend) {
                         .unwrap();
                         t.app.cast_vote(&p, b.id, *target, Default::default()).await
                     }
+                    Action::InitiativeReview => {
+                        let i = s
+                            .create_initiative(
+                                &sys,
+                                tdkt_store::NewInitiative {
+                                    code: format!("SK-{seq}"),
+                                    title: "Sáng kiến".into(),
+                                    unit_id: *target,
+                                    field: None,
+                                    submitted_on: time::macros::date!(2025 - 03 - 01),
+                                    authors: vec![people[i].id],
+                                },
+                            )
+                            .await
+                            .unwrap();
+                        t.app
+                            .review_initiative(
+                                &p,
+                                i.id,
+                                tdkt_app::history::InitiativeReviewInput {
+                                    scope: "co_so".into(),
+                                    recognized_on: "2025-10-01".into(),
+                                    effect: None,
+                                },
+                            )
+                            .await
+                            .map(drop)
+                    }
                     Action::UserAdmin => {
                         let code = s.unit(*target).await.unwrap().code;
                         t.app

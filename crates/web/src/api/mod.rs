@@ -28,8 +28,8 @@ use crate::extract::{ApiJson, ApiQuery, Id};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "tdkt API", version = "1", description = "API của tdkt: đơn vị, cá nhân. Lỗi trả về dạng {\"error\": {\"code\", \"message\", \"field\"}} với thông báo tiếng Việt."),
-    paths(list_units, create_unit, get_unit, update_unit, unit_lineage, create_lineage, list_people, create_person, get_person, update_person, put_ratings, cluster_evaluation, put_covenant, record_papers, eligibility_check),
-    components(schemas(PapersInput, CovenantInput, UnitInput, UnitPatch, LineageInput, PersonInput, PersonPatch, RatingInput, ErrorBody, ErrorDetail)),
+    paths(list_units, create_unit, get_unit, update_unit, unit_lineage, create_lineage, list_people, create_person, get_person, update_person, put_ratings, cluster_evaluation, put_covenant, record_papers, eligibility_check, put_titles, add_award, person_eligibility, create_initiative, review_initiative),
+    components(schemas(tdkt_app::history::TitleInput, tdkt_app::history::AwardInput, tdkt_app::history::InitiativeInput, tdkt_app::history::InitiativeReviewInput, PapersInput, CovenantInput, UnitInput, UnitPatch, LineageInput, PersonInput, PersonPatch, RatingInput, ErrorBody, ErrorDetail)),
     modifiers(&Security),
     security(("bearer" = []))
 )]
@@ -84,6 +84,17 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/eligibility/check",
             axum::routing::post(eligibility_check),
+        )
+        .route("/api/v1/people/{id}/titles", axum::routing::put(put_titles))
+        .route("/api/v1/people/{id}/awards", axum::routing::post(add_award))
+        .route("/api/v1/people/{id}/eligibility", get(person_eligibility))
+        .route(
+            "/api/v1/initiatives",
+            axum::routing::post(create_initiative),
+        )
+        .route(
+            "/api/v1/initiatives/{id}/review",
+            axum::routing::post(review_initiative),
         )
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", ApiDoc::openapi()))
 }
@@ -404,4 +415,68 @@ async fn eligibility_check(
     Ok(Json(
         st.app.rules.run(&input).map_err(tdkt_app::AppError::from)?,
     ))
+}
+
+/// Insert or replace a person's emulation titles by year.
+#[utoipa::path(tag = "Cá nhân", put, path = "/api/v1/people/{id}/titles", params(("id" = i64, Path)), request_body = Vec<tdkt_app::history::TitleInput>, responses((status = 200, body = serde_json::Value, description = "All titles of the person"), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_titles(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    Id(id): Id,
+    ApiJson(input): ApiJson<Vec<tdkt_app::history::TitleInput>>,
+) -> ApiResult<Json<Vec<tdkt_store::TitleRow>>> {
+    Ok(Json(st.app.put_person_titles(&p, id, &input).await?))
+}
+
+/// Record an award the person received (code, decision date and number).
+#[utoipa::path(tag = "Cá nhân", post, path = "/api/v1/people/{id}/awards", params(("id" = i64, Path)), request_body = tdkt_app::history::AwardInput, responses((status = 201, body = serde_json::Value), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn add_award(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    Id(id): Id,
+    ApiJson(input): ApiJson<tdkt_app::history::AwardInput>,
+) -> ApiResult<Response> {
+    Ok(created(st.app.add_person_award(&p, id, input).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+struct OnDate {
+    /// ISO date (default: today).
+    date: Option<String>,
+}
+
+/// The engine's verdicts for the awards that matter to this person, from the stored history.
+#[utoipa::path(tag = "Xét điều kiện", get, path = "/api/v1/people/{id}/eligibility", params(("id" = i64, Path), OnDate), responses((status = 200, body = serde_json::Value, description = "[Verdict]"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn person_eligibility(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    Id(id): Id,
+    ApiQuery(q): ApiQuery<OnDate>,
+) -> ApiResult<Json<Vec<tdkt_domain::eligibility::Verdict>>> {
+    let on = match q.date.as_deref() {
+        Some(d) => parse_iso("date", d).map_err(tdkt_app::AppError::from)?,
+        None => tdkt_app::today(),
+    };
+    Ok(Json(st.app.person_eligibility(&p, id, on).await?))
+}
+
+/// Register an initiative with its authors.
+#[utoipa::path(tag = "Sáng kiến", post, path = "/api/v1/initiatives", request_body = tdkt_app::history::InitiativeInput, responses((status = 201, body = serde_json::Value), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_initiative(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiJson(input): ApiJson<tdkt_app::history::InitiativeInput>,
+) -> ApiResult<Response> {
+    Ok(created(st.app.create_initiative(&p, input).await?))
+}
+
+/// Record the council's review: recognised scope, date and effect.
+#[utoipa::path(tag = "Sáng kiến", post, path = "/api/v1/initiatives/{id}/review", params(("id" = i64, Path)), request_body = tdkt_app::history::InitiativeReviewInput, responses((status = 200, body = serde_json::Value), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn review_initiative(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    Id(id): Id,
+    ApiJson(input): ApiJson<tdkt_app::history::InitiativeReviewInput>,
+) -> ApiResult<Json<tdkt_store::InitiativeRow>> {
+    Ok(Json(st.app.review_initiative(&p, id, input).await?))
 }

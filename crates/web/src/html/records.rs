@@ -9,6 +9,9 @@ use serde::Deserialize;
 use tdkt_domain::dates::vn;
 use tdkt_store::{Paging, PersonRow, UnitFilter, UnitRef, UnitRow};
 
+use axum::response::IntoResponse;
+use tdkt_app::AppError;
+
 use super::{Layout, render};
 use crate::AppState;
 use crate::auth::User;
@@ -23,6 +26,8 @@ pub fn routes() -> Router<AppState> {
         .route("/don-vi/{id}/cay", get(unit_children))
         .route("/ca-nhan", get(people))
         .route("/ca-nhan/{id}", get(person))
+        .route("/ca-nhan/{id}/danh-hieu", axum::routing::post(add_title))
+        .route("/ca-nhan/{id}/khen-thuong", axum::routing::post(add_award))
 }
 
 pub struct UnitItem {
@@ -423,17 +428,70 @@ struct PersonPage {
     unit_path: Vec<UnitRef>,
     ratings: Vec<(i32, &'static str)>,
     positions: Vec<PositionItem>,
+    id: i64,
+    may_edit: bool,
+    flash: Option<String>,
+    error: Option<String>,
+    today: String,
+    pack: String,
+    verdicts: Vec<(String, &'static str, &'static str, String)>,
+    titles: Vec<(i32, String, String)>,
+    awards: Vec<(String, String, String)>,
+    initiatives: Vec<String>,
+    title_codes: Vec<(String, String)>,
+    award_codes: Vec<(String, String)>,
 }
 
 async fn person(
     State(st): State<AppState>,
     User(p): User,
     Id(id): Id,
+    PageQuery(q): PageQuery<Flash>,
 ) -> Result<Response, HtmlError> {
-    let v = st.app.person_view(&p, id).await?;
+    person_page(&st, &p, id, q.tb, None).await
+}
+
+#[derive(Deserialize)]
+struct Flash {
+    tb: Option<String>,
+}
+
+async fn person_page(
+    st: &AppState,
+    p: &tdkt_app::Principal,
+    id: i64,
+    flash: Option<String>,
+    error: Option<AppError>,
+) -> Result<Response, HtmlError> {
+    use tdkt_domain::eligibility::VerdictKind;
+    let v = st.app.person_view(p, id).await?;
     let x = &v.person;
-    render(&PersonPage {
-        layout: Layout::for_user(&p, "/ca-nhan"),
+    let name_of = |code: &str| {
+        st.app
+            .rules
+            .catalog
+            .get(code)
+            .map(|a| a.name.clone())
+            .unwrap_or_else(|| code.to_string())
+    };
+    let codes = |titles: bool| -> Vec<(String, String)> {
+        st.app
+            .rules
+            .catalog
+            .awards
+            .iter()
+            .filter(|a| {
+                a.subject.iter().any(|s| s == "ca_nhan") && (a.kind == "danh_hieu") == titles
+            })
+            .map(|a| (a.code.clone(), a.name.clone()))
+            .collect()
+    };
+    let status = error
+        .as_ref()
+        .map(crate::errors::status)
+        .unwrap_or(axum::http::StatusCode::OK);
+    let mut resp = render(&PersonPage {
+        layout: Layout::for_user(p, "/ca-nhan"),
         name: x.full_name.clone(),
         illustrative: x.illustrative,
         gender: x.gender.label(),
@@ -459,5 +517,172 @@ async fn person(
                 position: p.position.clone().unwrap_or_default(),
             })
             .collect(),
-    })
+        id,
+        may_edit: v.may_edit,
+        flash,
+        error: error.map(|e| e.to_string()),
+        today: vn(tdkt_app::today()),
+        pack: v
+            .verdicts
+            .first()
+            .map(|x| x.rule_pack.name.clone())
+            .unwrap_or_default(),
+        verdicts: v
+            .verdicts
+            .iter()
+            .map(|x| {
+                let (class, label) = match x.verdict {
+                    VerdictKind::Eligible => ("dat", "Đủ điều kiện"),
+                    VerdictKind::NeedsReview => ("xem", "Cần thẩm định"),
+                    VerdictKind::NotEligible => ("chua", "Chưa đủ"),
+                };
+                let why = if x.missing.is_empty() {
+                    x.criteria
+                        .iter()
+                        .filter(|c| c.passed.is_none())
+                        .map(|c| c.detail.clone())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                } else {
+                    x.missing.join("; ")
+                };
+                (x.award_name.clone(), class, label, why)
+            })
+            .collect(),
+        titles: v
+            .titles
+            .iter()
+            .map(|t| {
+                (
+                    t.year,
+                    name_of(&t.code),
+                    t.decision.clone().unwrap_or_default(),
+                )
+            })
+            .collect(),
+        awards: v
+            .awards
+            .iter()
+            .map(|a| {
+                (
+                    vn(a.date),
+                    name_of(&a.code),
+                    a.decision.clone().unwrap_or_default(),
+                )
+            })
+            .collect(),
+        initiatives: v
+            .initiatives
+            .iter()
+            .map(|i| {
+                let rec = match (&i.scope, i.recognized_on) {
+                    (Some(sc), Some(d)) => format!(
+                        "công nhận {} ngày {}",
+                        match sc.as_str() {
+                            "co_so" => "cấp cơ sở",
+                            "tinh" => "cấp tỉnh",
+                            _ => "toàn quốc",
+                        },
+                        vn(d)
+                    ),
+                    _ => "chưa xét công nhận".into(),
+                };
+                let used = i
+                    .used_by
+                    .as_ref()
+                    .map(|u| format!("; đã dùng cho {u}"))
+                    .unwrap_or_default();
+                format!("{} — {} ({rec}{used})", i.code, i.title)
+            })
+            .collect(),
+        title_codes: codes(true),
+        award_codes: codes(false),
+    })?;
+    *resp.status_mut() = status;
+    Ok(resp)
+}
+
+#[derive(Deserialize)]
+struct TitleForm {
+    nam: String,
+    ma: String,
+    quyet_dinh: Option<String>,
+}
+
+async fn add_title(
+    State(st): State<AppState>,
+    User(p): User,
+    Id(id): Id,
+    axum::Form(f): axum::Form<TitleForm>,
+) -> Result<Response, HtmlError> {
+    let done = match f.nam.trim().parse::<i32>() {
+        Ok(year) => st
+            .app
+            .put_person_titles(
+                &p,
+                id,
+                &[tdkt_app::history::TitleInput {
+                    year,
+                    code: f.ma,
+                    decision: f.quyet_dinh,
+                }],
+            )
+            .await
+            .map(drop),
+        Err(_) => Err(AppError::Invalid(tdkt_domain::Invalid::new(
+            "nam",
+            format!("«{}» không phải là năm", f.nam),
+        ))),
+    };
+    after_person(&st, &p, id, done, "Đã thêm danh hiệu.").await
+}
+
+#[derive(Deserialize)]
+struct AwardForm {
+    ma: String,
+    ngay: String,
+    quyet_dinh: Option<String>,
+}
+
+async fn add_award(
+    State(st): State<AppState>,
+    User(p): User,
+    Id(id): Id,
+    axum::Form(f): axum::Form<AwardForm>,
+) -> Result<Response, HtmlError> {
+    let done = st
+        .app
+        .add_person_award(
+            &p,
+            id,
+            tdkt_app::history::AwardInput {
+                code: f.ma,
+                date: f.ngay,
+                decision: f.quyet_dinh,
+                note: None,
+            },
+        )
+        .await
+        .map(drop);
+    after_person(&st, &p, id, done, "Đã ghi khen thưởng.").await
+}
+
+async fn after_person(
+    st: &AppState,
+    p: &tdkt_app::Principal,
+    id: i64,
+    done: Result<(), AppError>,
+    ok: &str,
+) -> Result<Response, HtmlError> {
+    match done {
+        Ok(()) => Ok(axum::response::Redirect::to(&format!(
+            "/ca-nhan/{id}?tb={}#xet-dieu-kien",
+            crate::auth::encode(ok)
+        ))
+        .into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            person_page(st, p, id, None, Some(e)).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }

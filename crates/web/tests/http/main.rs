@@ -2,5 +2,6 @@
 
 mod api;
 mod conference;
+mod history;
 mod pages;
 mod server;

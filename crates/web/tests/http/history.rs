@@ -1,0 +1,198 @@
+//! A person's history over HTTP: titles and awards through the person page, initiatives and
+//! their review through the API, and the engine's verdicts from what is stored.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tdkt_app::on_both;
+use tdkt_app::testing::Backend;
+
+use crate::server::Server;
+
+on_both!(history_feeds_the_verdicts);
+
+async fn history_feeds_the_verdicts(b: Backend) {
+    let s = Server::start(b).await;
+    let store = s.t.store();
+    let unit = store.unit_by_code("tinh_a").await.unwrap().id;
+    let person = store
+        .search_people(&tdkt_store::PersonFilter {
+            under_unit: Some(unit),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .items[0]
+        .id;
+    let (clerk, csrf) = s.login("canbo").await;
+    let page = |c: &reqwest::Client| c.get(s.url(&format!("/ca-nhan/{person}"))).send();
+
+    // Ratings 2019–2025 by API, as the clerk (bearer token made through the app).
+    let u = store.user_by_username("canbo").await.unwrap().unwrap();
+    let p = tdkt_app::Principal {
+        user_id: u.id,
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        grants: store.user_grants(u.id).await.unwrap(),
+        csrf_token: None,
+    };
+    let token = s.t.app.create_api_token(&p, "thử").await.unwrap().0;
+    let api = reqwest::Client::new();
+    let ratings: Vec<Value> = (2019..=2025)
+        .map(|y| json!({"year": y, "rating": if y % 2 == 1 { "htxsnv" } else { "httnv" }}))
+        .collect();
+    let r = api
+        .put(s.url(&format!("/api/v1/people/{person}/ratings")))
+        .bearer_auth(&token)
+        .json(&ratings)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // Titles and an award through the person page's forms.
+    for year in ["2021", "2023", "2025"] {
+        let r = clerk
+            .post(s.url(&format!("/ca-nhan/{person}/danh-hieu")))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("nam", year),
+                ("ma", "chien_si_thi_dua_co_so"),
+                ("quyet_dinh", ""),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let r = clerk
+        .post(s.url(&format!("/ca-nhan/{person}/danh-hieu")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("nam", "2025"),
+            ("ma", "bang_khen_tinh"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a form of commendation is not a title"
+    );
+    let r = clerk
+        .post(s.url(&format!("/ca-nhan/{person}/khen-thuong")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("ma", "bang_khen_tinh"),
+            ("ngay", "2019-12-20"),
+            ("quyet_dinh", "123/QĐ-UBND"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = page(&clerk).await.unwrap().text().await.unwrap();
+    assert!(
+        html.contains("Bằng khen của Thủ tướng Chính phủ") && html.contains("Đủ điều kiện"),
+        "{html}"
+    );
+
+    // The engine over the API, on a date before and after the pack change.
+    let v: Value = api
+        .get(s.url(&format!(
+            "/api/v1/people/{person}/eligibility?date=2025-12-15"
+        )))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let bk = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["award"] == "bang_khen_thu_tuong")
+        .unwrap();
+    assert_eq!(bk["verdict"], "eligible", "{bk}");
+    assert_eq!(bk["rule_pack"]["id"], "luat_06_2022_nd_152_2025");
+    let v: Value = api
+        .get(s.url(&format!(
+            "/api/v1/people/{person}/eligibility?date=2025-06-30"
+        )))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v[0]["rule_pack"]["id"], "luat_06_2022_nd_98_2023");
+
+    // An initiative registered by the clerk, reviewed by the board specialist (admin here);
+    // the clerk may not review it.
+    let r = api
+        .post(s.url("/api/v1/initiatives"))
+        .bearer_auth(&token)
+        .json(&json!({"code": "SK-2025-07", "title": "Số hoá sổ vàng", "unit_id": unit, "submitted_on": "2025-03-01", "authors": [person]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let sk: Value = r.json().await.unwrap();
+    let review =
+        json!({"scope": "tinh", "recognized_on": "2025-10-01", "effect": "Áp dụng toàn tỉnh"});
+    let url = s.url(&format!("/api/v1/initiatives/{}/review", sk["id"]));
+    assert_eq!(
+        api.post(&url)
+            .bearer_auth(&token)
+            .json(&review)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let (admin, admin_csrf) = s.login("quantri").await;
+    let r = admin
+        .post(&url)
+        .header("x-csrf-token", admin_csrf)
+        .json(&review)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = page(&clerk).await.unwrap().text().await.unwrap();
+    assert!(
+        html.contains("SK-2025-07") && html.contains("công nhận cấp tỉnh"),
+        "{html}"
+    );
+    // With 3 CSTĐCS 2021/2023/2025 (not consecutive) the province-level CSTĐ is still out of reach.
+    let v: Value = api
+        .get(s.url(&format!(
+            "/api/v1/people/{person}/eligibility?date=2025-12-15"
+        )))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let cstdt = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["award"] == "chien_si_thi_dua_tinh")
+        .unwrap();
+    assert_eq!(cstdt["verdict"], "not_eligible");
+    assert!(
+        cstdt["missing"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m.as_str().unwrap().contains("năm 2024")),
+        "{cstdt}"
+    );
+}
