@@ -81,6 +81,8 @@ pub struct ConferenceView {
     pub hand_criteria: usize,
     /// The evaluation, for managers at any time and for everyone once scoring is closed.
     pub evaluation: Option<Evaluation>,
+    /// Why the evaluation could not be made from the stored data (shown; the page still works).
+    pub evaluation_error: Option<String>,
     pub ballots: Vec<BallotView>,
     pub proposals: Vec<ProposalRow>,
     /// Proposed leader for next year by rotation (before the vote).
@@ -206,6 +208,14 @@ impl App {
         if title.is_empty() {
             return Err(bad("title", "Cần nhập tên giao ước"));
         }
+        if let Some(cur) = self.covenant(cluster_id, year).await?
+            && cur.method != method
+            && (cur.scoring_closed || self.ballot_started(cluster_id, year).await?)
+        {
+            return Err(AppError::Conflict(
+                "Vòng chấm điểm đã đóng; không thể đổi phương pháp tổng hợp".into(),
+            ));
+        }
         if let Some(cur) = self.covenant(cluster_id, year).await? {
             let (scores, _) = self.store.cluster_scores(cluster_id, year).await?;
             if cur.table != table && !scores.is_empty() {
@@ -241,6 +251,16 @@ impl App {
                 &method_json,
             )
             .await?)
+    }
+
+    /// True once a ballot of the year has left draft: the ranking it used must not change.
+    async fn ballot_started(&self, cluster_id: i64, year: i32) -> AppResult<bool> {
+        Ok(self
+            .store
+            .ballots(cluster_id, year)
+            .await?
+            .iter()
+            .any(|b| b.status != BallotStatus::Draft))
     }
 
     /// Starts a year's covenant from another year's (usually the last).
@@ -305,6 +325,11 @@ impl App {
         closed: bool,
     ) -> AppResult<()> {
         self.require_manage(p, cluster_id, year).await?;
+        if !closed && self.ballot_started(cluster_id, year).await? {
+            return Err(AppError::Conflict(
+                "Đã mở bỏ phiếu theo kết quả chấm điểm; không thể mở lại vòng chấm điểm".into(),
+            ));
+        }
         Ok(self
             .store
             .set_scoring_closed(&p.actor(), cluster_id, year, closed)
@@ -503,6 +528,9 @@ impl App {
         cluster_id: i64,
         year: i32,
     ) -> AppResult<ConferenceView> {
+        if !tdkt_domain::access::unscoped(&p.grants, Action::UnitRead) {
+            return Err(AppError::forbidden());
+        }
         let (c, y) = self.cluster_year(cluster_id, year).await?;
         let may_manage = self.may_manage(p, &c, &y).await?;
         let covenant = self.covenant(cluster_id, year).await?;
@@ -521,9 +549,20 @@ impl App {
                 .entry(s.target_id)
                 .or_default() += 1;
         }
+        let mut evaluation_error = None;
         let evaluation = match &covenant {
             Some(cov) if may_manage || cov.scoring_closed => {
-                Some(self.evaluate_year(cluster_id, &y, cov).await?)
+                match self.evaluate_year(cluster_id, &y, cov).await {
+                    Ok(e) => Some(e),
+                    Err(AppError::Invalid(i)) => {
+                        evaluation_error = Some(format!(
+                            "Không tính được xếp hạng từ dữ liệu đã lưu: {}",
+                            i.message
+                        ));
+                        None
+                    }
+                    Err(e) => return Err(e),
+                }
             }
             _ => None,
         };
@@ -576,6 +615,7 @@ impl App {
             can_score_for,
             progress,
             evaluation,
+            evaluation_error,
             ballots,
             rotation_proposal,
             rotation: (order, cooldown),
@@ -771,10 +811,11 @@ impl App {
                 "Bạn không được bỏ phiếu thay mặt đơn vị này".into(),
             ));
         }
-        let rules: BallotRules = parse_json("quy chế bỏ phiếu", &b.rules_json)?;
-        if b.status == BallotStatus::Open {
-            Self::check_paper(&rules, &choices)?;
+        if b.status != BallotStatus::Open {
+            return Err(AppError::Conflict("Cuộc bỏ phiếu không mở".into()));
         }
+        let rules: BallotRules = parse_json("quy chế bỏ phiếu", &b.rules_json)?;
+        Self::check_paper(&rules, &choices)?;
         let json = serde_json::to_string(&choices).expect("serialises");
         Ok(self
             .store
@@ -822,6 +863,11 @@ impl App {
     /// leader and deputies (members carried over; merged units replaced by their successor).
     pub async fn close_ballot(&self, p: &Principal, ballot_id: i64) -> AppResult<BallotRow> {
         let (b, y) = self.ballot_for_manager(p, ballot_id).await?;
+        if b.status != BallotStatus::Open {
+            return Err(AppError::Conflict(
+                "Cuộc bỏ phiếu không mở; không có gì để kiểm".into(),
+            ));
+        }
         let rules: BallotRules = parse_json("quy chế bỏ phiếu", &b.rules_json)?;
         let papers: Vec<BTreeMap<String, Vec<String>>> = self
             .store
@@ -893,12 +939,26 @@ impl App {
                 }
             }
         }
-        let next_year = if roles.is_empty() {
-            None
+        let decided = (
+            rules
+                .categories
+                .iter()
+                .any(|c| c.next_role.as_deref() == Some("cum_truong")),
+            rules
+                .categories
+                .iter()
+                .any(|c| c.next_role.as_deref() == Some("cum_pho")),
+        );
+        let next_year = if decided.0 || decided.1 {
+            Some(
+                self.next_year_members(b.cluster_id, &y, &roles, decided)
+                    .await?,
+            )
         } else {
-            Some(self.next_year_members(b.cluster_id, &y, &roles).await?)
+            None
         };
         let close = BallotClose {
+            papers_counted: outcome.ballots_cast,
             result_json: serde_json::to_string(&outcome).expect("serialises"),
             proposals,
             next_year,
@@ -909,14 +969,18 @@ impl App {
             .await?)
     }
 
+    /// Next year's members with the roles this ballot decided. An existing next year is kept
+    /// and only the decided roles change (a runoff or a separate deputies' ballot does not undo
+    /// an earlier one); otherwise this year's members carry over, a merged member as its
+    /// successor.
     async fn next_year_members(
         &self,
         cluster_id: i64,
         y: &ClusterYearRow,
         roles: &HashMap<i64, MemberRole>,
+        decided: (bool, bool),
     ) -> AppResult<NewClusterYear> {
         let next = y.year + 1;
-        // A year already on record keeps its note; its member list is rebuilt from this year's.
         let existing = self
             .store
             .cluster(cluster_id)
@@ -926,24 +990,56 @@ impl App {
             .find(|x| x.year == next);
         let first_day =
             Date::from_calendar_date(next, time::Month::January, 1).expect("valid date");
-        let mut members: Vec<(i64, MemberRole, bool)> = Vec::new();
+        let mut successor: HashMap<i64, i64> = HashMap::new();
         for m in &y.members {
             let mut unit = m.unit.id;
-            if m.unit_valid_to.is_some_and(|t| t < first_day) {
-                // A merged member carries over as its successor.
-                if let Some(e) =
-                    self.store.unit_lineage(unit).await?.into_iter().find(|e| {
-                        e.kind == LineageKind::Merge && e.from.iter().any(|f| f.id == unit)
-                    })
-                {
-                    unit = e.to[0].id;
+            if m.unit_valid_to.is_some_and(|t| t < first_day)
+                && let Some(to) = self
+                    .store
+                    .unit_lineage(unit)
+                    .await?
+                    .into_iter()
+                    .find(|e| e.kind == LineageKind::Merge && e.from.iter().any(|f| f.id == unit))
+                    .and_then(|e| e.to.first().map(|u| u.id))
+            {
+                unit = to;
+            }
+            successor.insert(m.unit.id, unit);
+        }
+        let mut members: Vec<(i64, MemberRole, bool)> = match &existing {
+            Some(x) => x
+                .members
+                .iter()
+                .map(|m| (m.unit.id, m.role, m.illustrative))
+                .collect(),
+            None => {
+                let mut v: Vec<(i64, MemberRole, bool)> = Vec::new();
+                for m in &y.members {
+                    let unit = successor[&m.unit.id];
+                    if !v.iter().any(|(u, ..)| *u == unit) {
+                        v.push((unit, MemberRole::Member, m.illustrative));
+                    }
                 }
+                v
             }
-            if members.iter().any(|(u, ..)| *u == unit) {
-                continue;
+        };
+        // The roles this ballot decided are taken from whoever held them.
+        for m in &mut members {
+            if (decided.0 && m.1 == MemberRole::Leader) || (decided.1 && m.1 == MemberRole::Deputy)
+            {
+                m.1 = MemberRole::Member;
             }
-            let role = roles.get(&m.unit.id).copied().unwrap_or(MemberRole::Member);
-            members.push((unit, role, m.illustrative));
+        }
+        for (unit, role) in roles {
+            let unit = successor.get(unit).copied().unwrap_or(*unit);
+            match members.iter_mut().find(|m| m.0 == unit) {
+                Some(m) => {
+                    if m.1 != MemberRole::Leader {
+                        m.1 = *role;
+                    }
+                }
+                None => members.push((unit, *role, false)),
+            }
         }
         let note = existing.and_then(|x| x.note).unwrap_or_else(|| {
             format!(

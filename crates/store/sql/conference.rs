@@ -181,6 +181,19 @@ pub(crate) async fn put_scores(
     indicators: &[IndicatorRow],
 ) -> StoreResult<()> {
     let mut tx = begin(b).await?;
+    let closed =
+        sqlx::query("SELECT scoring_closed FROM covenants WHERE cluster_id = $1 AND year = $2")
+            .bind(cluster_id)
+            .bind(year)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .ok_or(StoreError::NotFound("giao ước thi đua"))?;
+    if get::<bool>(&closed, "scoring_closed")? {
+        return Err(StoreError::Conflict(
+            "Vòng chấm điểm đã đóng; không thể sửa điểm".into(),
+        ));
+    }
     for s in scores {
         sqlx::query(
             "INSERT INTO cluster_scores (cluster_id, year, scorer_id, target_id, criterion_id, points, note, entered_by)
@@ -539,6 +552,13 @@ pub(crate) async fn close_ballot(
         .fetch_all(&mut *tx)
         .await
         .map_err(db_err)?;
+    if rows.len() != close.papers_counted {
+        return Err(StoreError::Conflict(format!(
+            "Có {} phiếu nhưng kết quả kiểm {} phiếu (có phiếu mới trong lúc kiểm); hãy kiểm phiếu lại",
+            rows.len(),
+            close.papers_counted
+        )));
+    }
     let mut papers: Vec<(String, String)> = rows
         .iter()
         .map(|r| Ok((paper_key(), get::<String>(r, "choices_json")?)))

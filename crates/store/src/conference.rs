@@ -82,6 +82,8 @@ pub struct BallotRow {
 /// What closing a ballot writes, all in one transaction.
 #[derive(Debug, Clone)]
 pub struct BallotClose {
+    /// How many papers the result counted: closing is refused if more arrived since.
+    pub papers_counted: usize,
     pub result_json: String,
     pub proposals: Vec<NewProposal>,
     /// When the ballot elected next year's leader or deputies: that year's members and roles.

@@ -1035,11 +1035,29 @@ pub async fn conference_flow(s: Arc<dyn Store>) {
             .all(|e| !e.after.as_deref().unwrap_or("").contains("truong"))
     );
 
+    // A count that misses a paper (one cast while counting) is refused.
+    let stale = s
+        .close_ballot(
+            &sys(),
+            b.id,
+            BallotClose {
+                papers_counted: 3,
+                result_json: "{}".into(),
+                proposals: vec![],
+                next_year: None,
+            },
+        )
+        .await;
+    assert!(
+        matches!(stale, Err(StoreError::Conflict(ref m)) if m.contains("kiểm phiếu lại")),
+        "{stale:?}"
+    );
     let closed = s
         .close_ballot(
             &sys(),
             b.id,
             BallotClose {
+                papers_counted: 4,
                 result_json: "{\"ok\":true}".into(),
                 proposals: vec![NewProposal {
                     unit_id: m[2],

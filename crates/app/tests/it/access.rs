@@ -132,7 +132,16 @@ async fn every_role_action_and_reach(b: Backend) {
                         .await
                         .map(drop),
                     Action::ClusterManage => {
-                        t.app.set_scoring_closed(&p, clusters[i], 2022, false).await
+                        t.app
+                            .sign_covenant(
+                                &p,
+                                clusters[i],
+                                2022,
+                                targets[0].1,
+                                "Phó Chủ tịch UBND",
+                                time::macros::date!(2022 - 03 - 30),
+                            )
+                            .await
                     }
                     Action::ClusterScore => {
                         t.app

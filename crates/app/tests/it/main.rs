@@ -4,6 +4,7 @@
 mod access;
 mod audit;
 mod auth;
+mod conference;
 mod demo;
 mod records;
 mod secrecy;

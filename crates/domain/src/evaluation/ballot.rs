@@ -233,17 +233,13 @@ pub fn tally(
             format!("Có {cast} phiếu nhưng chỉ {eligible} người có quyền bỏ phiếu"),
         ));
     }
-    for (i, paper) in input.ballots.iter().enumerate() {
-        if let Some(k) = paper
+    // A paper naming a category the rules do not have is invalid in every category (it is not
+    // a paper of this ballot), not a reason to refuse the count.
+    let foreign = |paper: &BTreeMap<String, Vec<String>>| {
+        paper
             .keys()
-            .find(|k| !rules.categories.iter().any(|c| &c.id == *k))
-        {
-            return Err(Invalid::new(
-                format!("ballot.ballots[{i}]"),
-                format!("Phiếu có hạng mục «{k}» không có trong quy chế"),
-            ));
-        }
-    }
+            .any(|k| !rules.categories.iter().any(|c| &c.id == k))
+    };
     let quorum_needed = (rules.quorum * eligible as f64 - 1e-9).ceil().max(0.0) as usize;
     let quorum_met = cast >= quorum_needed;
     let name_of = |id: &str| {
@@ -262,6 +258,10 @@ pub fn tally(
                 cands.iter().map(|id| (id.as_str(), 0)).collect();
             let (mut valid, mut invalid, mut blank) = (0, 0, 0);
             for paper in &input.ballots {
+                if foreign(paper) {
+                    invalid += 1;
+                    continue;
+                }
                 let chosen = paper.get(&c.id).map(Vec::as_slice).unwrap_or(&[]);
                 let distinct: BTreeSet<&String> = chosen.iter().collect();
                 let ok = chosen.len() <= c.seats

@@ -181,6 +181,9 @@ pub struct Checked {
     pub computed: Vec<Vec<Option<f64>>>,
 }
 
+pub const MAX_MEMBERS: usize = 200;
+pub const MAX_CRITERIA: usize = 300;
+
 fn fmt_num(x: f64) -> String {
     let s = format!("{x:.2}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
@@ -191,6 +194,28 @@ impl EvaluationInput {
     pub fn check(&self) -> Result<Checked, Invalid> {
         if self.members.len() < 2 {
             return Err(Invalid::new("members", "Cụm cần ít nhất 2 thành viên"));
+        }
+        // Bounds keep one request's memory small (the score matrix is members² × criteria).
+        if self.members.len() > MAX_MEMBERS {
+            return Err(Invalid::new(
+                "members",
+                format!("Tối đa {MAX_MEMBERS} thành viên"),
+            ));
+        }
+        if self.criteria.len() > MAX_CRITERIA {
+            return Err(Invalid::new(
+                "criteria",
+                format!("Tối đa {MAX_CRITERIA} tiêu chí"),
+            ));
+        }
+        let mut group_seen = HashSet::new();
+        for (i, g) in self.groups.iter().enumerate() {
+            if !group_seen.insert(g.id.as_str()) {
+                return Err(Invalid::new(
+                    format!("groups[{i}].id"),
+                    format!("Nhóm «{}» bị lặp", g.id),
+                ));
+            }
         }
         let mut member_ix = HashMap::new();
         for (i, m) in self.members.iter().enumerate() {
@@ -336,7 +361,7 @@ impl EvaluationInput {
             ));
         }
         if let Some(f) = &self.flags
-            && (f.min_excess_points < 0.0 || f.min_excess_sd < 0.0)
+            && !(f.min_excess_points >= 0.0 && f.min_excess_sd >= 0.0)
         {
             return Err(Invalid::new("flags", "Ngưỡng cảnh báo không được âm"));
         }

@@ -213,17 +213,21 @@ fn bounds(c: &Checked) -> (f64, f64) {
     (lo, hi)
 }
 
+/// How many scorers put each unit first, on the scorer's totals (hand scores plus the
+/// computed criteria, as the ranking counts them).
 fn first_places(c: &Checked, h: &[Vec<Option<f64>>]) -> Vec<usize> {
     let n = c.members.len();
+    let comp: Vec<f64> = (0..n).map(|t| computed(c, t, |_| true)).collect();
     let mut fp = vec![0; n];
     for (s, row) in h.iter().enumerate() {
+        let total = |t: usize| row[t].map(|x| x + comp[t]);
         let best = (0..n)
             .filter(|&t| t != s)
-            .filter_map(|t| row[t])
+            .filter_map(total)
             .fold(f64::NEG_INFINITY, f64::max);
         if best.is_finite() {
             for t in (0..n).filter(|&t| t != s) {
-                if row[t].is_some_and(|x| (x - best).abs() < EPS) {
+                if total(t).is_some_and(|x| (x - best).abs() < EPS) {
                     fp[t] += 1;
                 }
             }

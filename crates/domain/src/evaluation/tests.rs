@@ -444,6 +444,11 @@ fn ballot_elects_counts_invalid_and_reports_ties() {
     inp3.ballot.as_mut().unwrap().ballots.truncate(3);
     let out = evaluate(&inp3).unwrap().ballot.unwrap();
     assert!(!out.quorum_met && out.categories.iter().all(|c| c.elected.is_empty()));
+    // A paper naming a category of another ballot is invalid everywhere, not an error.
+    let mut inp5 = inp.clone();
+    inp5.ballot.as_mut().unwrap().ballots[4] = paper(&[("khac", &["u1"])]);
+    let out = evaluate(&inp5).unwrap().ballot.unwrap();
+    assert_eq!(out.categories[0].invalid, 2);
     // More papers than voters is refused.
     let mut inp4 = inp.clone();
     let extra = inp4.ballot.as_ref().unwrap().ballots[0].clone();

@@ -54,6 +54,11 @@ fn base(id: i64, year: i64) -> String {
     format!("/cum-thi-dua/{id}/nam/{year}")
 }
 
+/// A number as typed back into a form: full precision, decimal comma.
+fn exact(x: f64) -> String {
+    x.to_string().replace('.', ",")
+}
+
 fn num(x: f64) -> String {
     let s = format!("{x:.2}");
     s.trim_end_matches('0')
@@ -163,6 +168,7 @@ struct ConferencePage {
     hand_criteria: usize,
     progress: Vec<ProgressRow>,
     ranking: Option<RankingBlock>,
+    evaluation_error: Option<String>,
     ballots: Vec<BallotBlock>,
     proposals: Vec<(String, String, i64)>,
     rotation: Option<String>,
@@ -521,6 +527,7 @@ fn view_model(
         covenant,
         progress,
         ranking,
+        evaluation_error: v.evaluation_error.clone(),
         ballots,
         proposals: v
             .proposals
@@ -773,7 +780,7 @@ async fn score_page(
                 .iter()
                 .map(|k| Cell {
                     criterion: k.id.clone(),
-                    max: num(k.max).replace(',', "."),
+                    max: k.max.to_string(),
                     value: typed
                         .and_then(|m| m.get(&(t.unit.id, k.id.clone())).cloned())
                         .or_else(|| {
@@ -1293,14 +1300,14 @@ fn rows_of(t: &tdkt_app::conference::CovenantTable) -> Vec<EditRow> {
         .into(),
         id: k.id.clone(),
         name: k.name.clone(),
-        max: num(k.max),
+        max: exact(k.max),
         scale: k
             .scale
             .as_ref()
             .map(|s| {
                 s.points
                     .iter()
-                    .map(|p| format!("{}:{}", num(p[0]), num(p[1])))
+                    .map(|p| format!("{}:{}", exact(p[0]), exact(p[1])))
                     .collect::<Vec<_>>()
                     .join("; ")
             })
@@ -1308,6 +1315,9 @@ fn rows_of(t: &tdkt_app::conference::CovenantTable) -> Vec<EditRow> {
         guide: k.guide.clone().unwrap_or_default(),
         evidence: k.evidence.clone().unwrap_or_default(),
     };
+    // Ungrouped criteria first: a row belongs to the group row above it, so listing them after
+    // the groups would move them into the last group on save.
+    rows.extend(t.criteria.iter().filter(|k| k.group.is_none()).map(crit));
     for g in &t.groups {
         rows.push(EditRow {
             kind: "nhom".into(),
@@ -1322,7 +1332,6 @@ fn rows_of(t: &tdkt_app::conference::CovenantTable) -> Vec<EditRow> {
                 .map(crit),
         );
     }
-    rows.extend(t.criteria.iter().filter(|k| k.group.is_none()).map(crit));
     rows
 }
 
