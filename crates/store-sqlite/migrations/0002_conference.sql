@@ -76,7 +76,7 @@ CREATE TABLE ballots (
 
 -- Who voted and what was voted live apart: no column, key or order links a voter to a paper.
 -- Voters are keyed by member unit; papers by a random key, stored without insertion order
--- (SQLite WITHOUT ROWID; both shuffled again when the ballot closes).
+-- (SQLite WITHOUT ROWID); papers are rewritten under fresh keys when the ballot closes.
 CREATE TABLE ballot_voters (
     ballot_id INTEGER NOT NULL REFERENCES ballots(id),
     unit_id   INTEGER NOT NULL REFERENCES units(id),
