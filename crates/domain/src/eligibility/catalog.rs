@@ -20,15 +20,29 @@ pub struct AwardDef {
     pub bonus: f64,
 }
 
+/// The base salary from a date on.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BaseSalary {
+    pub from: toml::value::Datetime,
+    /// VND per month.
+    pub amount: u64,
+    pub basis: String,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CatalogFile {
+    #[serde(default)]
+    base_salary: Vec<BaseSalary>,
     award: Vec<AwardDef>,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     pub awards: Vec<AwardDef>,
+    /// (from, amount, basis), oldest first.
+    pub base_salary: Vec<(time::Date, u64, String)>,
 }
 
 impl Catalog {
@@ -54,7 +68,27 @@ impl Catalog {
                 ));
             }
         }
-        Ok(Self { awards: f.award })
+        let mut base_salary = Vec::new();
+        for b in &f.base_salary {
+            let d = b.from.to_string();
+            let from = crate::dates::parse_iso("from", &d)
+                .map_err(|e| PackError::at(file, text, &d, e.message))?;
+            base_salary.push((from, b.amount, b.basis.clone()));
+        }
+        base_salary.sort();
+        Ok(Self {
+            awards: f.award,
+            base_salary,
+        })
+    }
+
+    /// The base salary in force on a day, with its legal basis.
+    pub fn base_salary_on(&self, day: time::Date) -> Option<(u64, &str)> {
+        self.base_salary
+            .iter()
+            .rev()
+            .find(|(from, ..)| *from <= day)
+            .map(|(_, a, b)| (*a, b.as_str()))
     }
 
     pub fn get(&self, code: &str) -> Option<&AwardDef> {

@@ -502,3 +502,22 @@ fn pack_errors_name_file_and_line() {
     assert_eq!(e.line, 10, "{e}");
     assert!(e.message.contains("$khong_co"), "{e}");
 }
+
+#[test]
+fn base_salary_is_dated() {
+    let c = &set().catalog;
+    assert_eq!(
+        c.base_salary_on(ymd(2024, 6, 30)).map(|x| x.0),
+        Some(1_800_000)
+    );
+    assert_eq!(
+        c.base_salary_on(ymd(2025, 12, 15)).map(|x| x.0),
+        Some(2_340_000)
+    );
+    assert_eq!(c.base_salary_on(ymd(2020, 1, 1)), None);
+    // Bằng khen of the Prime Minister: 3.0 × base salary.
+    assert_eq!(
+        (c.get("bang_khen_thu_tuong").unwrap().bonus * 2_340_000.0) as u64,
+        7_020_000
+    );
+}

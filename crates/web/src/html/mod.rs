@@ -2,6 +2,7 @@
 //! simple (dates as dd/mm/yyyy, labels in Vietnamese).
 
 mod account;
+mod catalog;
 mod clusters;
 mod conference;
 mod login;
@@ -26,7 +27,8 @@ pub fn routes() -> Router<AppState> {
         .merge(records::routes())
         .merge(clusters::routes())
         .merge(conference::routes())
-        .merge(account::routes());
+        .merge(account::routes())
+        .merge(catalog::routes());
     for m in MODULES.iter().filter(|m| !m.ready) {
         r = r.route(m.href, get(later));
     }
@@ -63,8 +65,8 @@ pub const MODULES: &[NavItem] = &[
     NavItem {
         href: "/danh-muc",
         label: "Danh mục và quy tắc",
-        about: "Danh hiệu, hình thức khen thưởng, bộ quy tắc theo văn bản pháp luật và công cụ xét điều kiện tự giải thích.",
-        ready: false,
+        about: "Danh hiệu, hình thức khen thưởng, mức thưởng, bộ quy tắc theo văn bản pháp luật và tham số cần địa phương xác nhận.",
+        ready: true,
     },
     NavItem {
         href: "/phong-trao",

@@ -164,6 +164,17 @@ async fn pages_render_in_vietnamese(b: Backend) {
         assert!(home.contains(module), "dashboard lacks {module}");
     }
     assert!(home.contains("lang=\"vi\"") && home.contains("name=\"viewport\""));
+    let (st, catalog) = get("/danh-muc").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        catalog.contains("Bằng khen của Thủ tướng Chính phủ") && catalog.contains("7.020.000 đồng"),
+        "{catalog}"
+    );
+    assert!(
+        catalog.contains("Nghị định 152/2025/NĐ-CP")
+            && catalog.contains("đang áp dụng")
+            && catalog.contains("(cần kiểm tra)")
+    );
     let (st, later) = get("/ho-so").await;
     assert_eq!(st, StatusCode::OK);
     assert!(later.contains("chưa được xây dựng"));

@@ -1,0 +1,157 @@
+//! The catalog of titles and forms, the base salary and the rule packs (read-only).
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use tdkt_domain::dates::vn;
+
+use super::{Layout, render};
+use crate::AppState;
+use crate::auth::User;
+use crate::errors::HtmlError;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/danh-muc", get(page))
+}
+
+/// Code, name, kind, level, subjects, granted by, multiple, amount.
+type AwardLine = (
+    String,
+    String,
+    &'static str,
+    &'static str,
+    String,
+    String,
+    String,
+    String,
+);
+
+struct PackBlock {
+    name: String,
+    range: String,
+    in_force: bool,
+    settings: Vec<(String, String, String, bool)>,
+    rules: Vec<(String, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "catalog.html")]
+struct CatalogPage {
+    layout: Layout,
+    today: String,
+    base_salary: String,
+    basis: String,
+    awards: Vec<AwardLine>,
+    packs: Vec<PackBlock>,
+}
+
+/// 7020000 → "7.020.000 đồng".
+pub fn vnd(amount: u64) -> String {
+    let digits = amount.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    format!("{out} đồng")
+}
+
+async fn page(State(st): State<AppState>, User(p): User) -> Result<Response, HtmlError> {
+    let rules = &st.app.rules;
+    let today = tdkt_app::today();
+    let base = rules.catalog.base_salary_on(today);
+    let subject = |s: &str| match s {
+        "ca_nhan" => "cá nhân",
+        "tap_the" => "tập thể",
+        "ho_gia_dinh" => "hộ gia đình",
+        _ => "",
+    };
+    render(&CatalogPage {
+        layout: Layout::for_user(&p, "/danh-muc"),
+        today: vn(today),
+        base_salary: base.map(|b| vnd(b.0)).unwrap_or_else(|| "chưa có".into()),
+        basis: base.map(|b| b.1.to_string()).unwrap_or_default(),
+        awards: rules
+            .catalog
+            .awards
+            .iter()
+            .map(|a| {
+                (
+                    a.code.clone(),
+                    a.name.clone(),
+                    if a.kind == "danh_hieu" {
+                        "Danh hiệu thi đua"
+                    } else {
+                        "Hình thức khen thưởng"
+                    },
+                    match a.level.as_str() {
+                        "co_so" => "Cơ sở",
+                        "bo_tinh" => "Bộ, ngành, tỉnh",
+                        _ => "Nhà nước",
+                    },
+                    a.subject
+                        .iter()
+                        .map(|s| subject(s))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    a.granted_by.clone(),
+                    a.bonus.to_string().replace('.', ","),
+                    base.map(|b| vnd((a.bonus * b.0 as f64).round() as u64))
+                        .unwrap_or_default(),
+                )
+            })
+            .collect(),
+        packs: rules
+            .packs
+            .iter()
+            .map(|pk| PackBlock {
+                name: pk.name.clone(),
+                range: match pk.effective_to {
+                    Some(t) => format!("từ {} đến {}", vn(pk.effective_from), vn(t)),
+                    None => format!("từ {}", vn(pk.effective_from)),
+                },
+                in_force: pk.in_force(today),
+                settings: pk
+                    .settings
+                    .iter()
+                    .map(|(k, s)| {
+                        (
+                            k.clone(),
+                            s.value.to_string().replace('.', ","),
+                            s.note.clone(),
+                            s.to_verify,
+                        )
+                    })
+                    .collect(),
+                rules: pk
+                    .awards
+                    .iter()
+                    .flat_map(|a| {
+                        let name = rules
+                            .catalog
+                            .get(&a.code)
+                            .map(|d| d.name.clone())
+                            .unwrap_or_default();
+                        a.rules
+                            .iter()
+                            .map(move |r| (name.clone(), r.text.clone(), r.citation.clone()))
+                    })
+                    .collect(),
+            })
+            .collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dong_amounts_group_thousands() {
+        assert_eq!(super::vnd(7_020_000), "7.020.000 đồng");
+        assert_eq!(super::vnd(702_000), "702.000 đồng");
+        assert_eq!(super::vnd(0), "0 đồng");
+    }
+}
