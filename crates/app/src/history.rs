@@ -305,3 +305,164 @@ impl App {
         Ok(out)
     }
 }
+
+/// What an import wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct ImportReport {
+    pub rows: usize,
+    pub people: usize,
+    pub ratings: usize,
+    pub titles: usize,
+}
+
+impl App {
+    /// Imports yearly ratings and titles of a unit's staff from CSV with the header
+    /// `ho_ten,cccd,nam,xep_loai,danh_hieu` (one row per person and year; `cccd`, `xep_loai` and
+    /// `danh_hieu` may be empty). A person is found by CCCD, else by name within the unit's
+    /// subtree (it must be unique). Every row is checked before anything is written; an error
+    /// names the row and the column.
+    pub async fn import_history_csv(
+        &self,
+        p: &Principal,
+        unit_id: i64,
+        text: &str,
+    ) -> AppResult<ImportReport> {
+        self.store.unit(unit_id).await?;
+        self.authorize(p, Action::PersonWrite, unit_id).await?;
+        let staff = self
+            .store
+            .search_people(&PersonFilter {
+                under_unit: Some(unit_id),
+                paging: Paging::new(None, Some(200)),
+                ..Default::default()
+            })
+            .await?;
+        // Large units page through; 200 per page.
+        let mut people = staff.items.clone();
+        let mut page = 2;
+        while (people.len() as i64) < staff.total {
+            let more = self
+                .store
+                .search_people(&PersonFilter {
+                    under_unit: Some(unit_id),
+                    paging: Paging::new(Some(page), Some(200)),
+                    ..Default::default()
+                })
+                .await?;
+            if more.items.is_empty() {
+                break;
+            }
+            people.extend(more.items);
+            page += 1;
+        }
+        let err = |row: usize, col: &str, msg: String| {
+            AppError::Invalid(Invalid::new(
+                format!("dong[{row}].{col}"),
+                format!("Dòng {row}, cột «{col}»: {msg}"),
+            ))
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
+        let headers = reader
+            .headers()
+            .map_err(|e| err(1, "tieu_de", e.to_string()))?
+            .clone();
+        let col = |name: &str| headers.iter().position(|h| h == name);
+        let (Some(c_name), Some(c_year)) = (col("ho_ten"), col("nam")) else {
+            return Err(err(
+                1,
+                "tieu_de",
+                "cần các cột ho_ten, cccd, nam, xep_loai, danh_hieu".into(),
+            ));
+        };
+        let (c_cccd, c_rating, c_title) = (col("cccd"), col("xep_loai"), col("danh_hieu"));
+        let mut ratings: std::collections::BTreeMap<i64, Vec<RatingRow>> = Default::default();
+        let mut titles: std::collections::BTreeMap<i64, Vec<TitleRow>> = Default::default();
+        let mut report = ImportReport::default();
+        for (i, rec) in reader.records().enumerate() {
+            let row = i + 2;
+            let rec = rec.map_err(|e| err(row, "dong", e.to_string()))?;
+            let cell = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").trim();
+            let name = cell(Some(c_name));
+            let cccd = cell(c_cccd);
+            let person = if !cccd.is_empty() {
+                people
+                    .iter()
+                    .find(|x| x.cccd.as_deref() == Some(cccd))
+                    .ok_or_else(|| {
+                        err(
+                            row,
+                            "cccd",
+                            format!("không có ai trong đơn vị có CCCD {cccd}"),
+                        )
+                    })?
+            } else {
+                let key = tdkt_domain::text::fold(name);
+                let found: Vec<&PersonRow> = people
+                    .iter()
+                    .filter(|x| tdkt_domain::text::fold(&x.full_name) == key)
+                    .collect();
+                match found.as_slice() {
+                    [one] => *one,
+                    [] => {
+                        return Err(err(
+                            row,
+                            "ho_ten",
+                            format!("không có «{name}» trong đơn vị"),
+                        ));
+                    }
+                    _ => {
+                        return Err(err(
+                            row,
+                            "ho_ten",
+                            format!("có {} người tên «{name}»; cần ghi CCCD", found.len()),
+                        ));
+                    }
+                }
+            };
+            let year: i32 = cell(Some(c_year)).parse().map_err(|_| {
+                err(
+                    row,
+                    "nam",
+                    format!("«{}» không phải là năm", cell(Some(c_year))),
+                )
+            })?;
+            let year = parse_year("nam", year, today()).map_err(|e| err(row, "nam", e.message))?;
+            let r = cell(c_rating);
+            if !r.is_empty() {
+                let rating = tdkt_domain::person::TaskRating::parse("xep_loai", r)
+                    .map_err(|e| err(row, "xep_loai", e.message))?;
+                ratings
+                    .entry(person.id)
+                    .or_default()
+                    .push(RatingRow { year, rating });
+                report.ratings += 1;
+            }
+            let t = cell(c_title);
+            if !t.is_empty() {
+                let code = self
+                    .catalog_code("danh_hieu", t, true)
+                    .map_err(|e| err(row, "danh_hieu", e.to_string()))?;
+                titles.entry(person.id).or_default().push(TitleRow {
+                    year,
+                    code,
+                    decision: None,
+                });
+                report.titles += 1;
+            }
+            report.rows += 1;
+        }
+        let mut touched: std::collections::BTreeSet<i64> = Default::default();
+        for (id, rs) in &ratings {
+            self.store.put_ratings(&p.actor(), *id, rs).await?;
+            touched.insert(*id);
+        }
+        for (id, ts) in &titles {
+            self.store.put_person_titles(&p.actor(), *id, ts).await?;
+            touched.insert(*id);
+        }
+        report.people = touched.len();
+        Ok(report)
+    }
+}

@@ -28,7 +28,7 @@ use crate::extract::{ApiJson, ApiQuery, Id};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "tdkt API", version = "1", description = "API của tdkt: đơn vị, cá nhân. Lỗi trả về dạng {\"error\": {\"code\", \"message\", \"field\"}} với thông báo tiếng Việt."),
-    paths(list_units, create_unit, get_unit, update_unit, unit_lineage, create_lineage, list_people, create_person, get_person, update_person, put_ratings, cluster_evaluation, put_covenant, record_papers, eligibility_check, put_titles, add_award, person_eligibility, create_initiative, review_initiative),
+    paths(list_units, create_unit, get_unit, update_unit, unit_lineage, create_lineage, list_people, create_person, get_person, update_person, put_ratings, cluster_evaluation, put_covenant, record_papers, eligibility_check, put_titles, add_award, person_eligibility, create_initiative, review_initiative, import_history),
     components(schemas(tdkt_app::history::TitleInput, tdkt_app::history::AwardInput, tdkt_app::history::InitiativeInput, tdkt_app::history::InitiativeReviewInput, PapersInput, CovenantInput, UnitInput, UnitPatch, LineageInput, PersonInput, PersonPatch, RatingInput, ErrorBody, ErrorDetail)),
     modifiers(&Security),
     security(("bearer" = []))
@@ -95,6 +95,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/initiatives/{id}/review",
             axum::routing::post(review_initiative),
+        )
+        .route(
+            "/api/v1/units/{id}/history-import",
+            axum::routing::post(import_history),
         )
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", ApiDoc::openapi()))
 }
@@ -479,4 +483,17 @@ async fn review_initiative(
     ApiJson(input): ApiJson<tdkt_app::history::InitiativeReviewInput>,
 ) -> ApiResult<Json<tdkt_store::InitiativeRow>> {
     Ok(Json(st.app.review_initiative(&p, id, input).await?))
+}
+
+/// Import yearly ratings and titles of a unit's staff from CSV (`ho_ten,cccd,nam,xep_loai,
+/// danh_hieu`). Every row is checked first; an error names the row and column and nothing is
+/// written.
+#[utoipa::path(tag = "Cá nhân", post, path = "/api/v1/units/{id}/history-import", params(("id" = i64, Path)), request_body(content = String, content_type = "text/csv"), responses((status = 200, body = tdkt_app::history::ImportReport), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn import_history(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    Id(id): Id,
+    body: String,
+) -> ApiResult<Json<tdkt_app::history::ImportReport>> {
+    Ok(Json(st.app.import_history_csv(&p, id, &body).await?))
 }

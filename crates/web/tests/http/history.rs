@@ -8,7 +8,10 @@ use tdkt_app::testing::Backend;
 
 use crate::server::Server;
 
-on_both!(history_feeds_the_verdicts);
+on_both!(
+    history_feeds_the_verdicts,
+    csv_import_checks_every_row_first
+);
 
 async fn history_feeds_the_verdicts(b: Backend) {
     let s = Server::start(b).await;
@@ -195,4 +198,66 @@ async fn history_feeds_the_verdicts(b: Backend) {
             .any(|m| m.as_str().unwrap().contains("năm 2024")),
         "{cstdt}"
     );
+}
+
+async fn csv_import_checks_every_row_first(b: Backend) {
+    let s = Server::start(b).await;
+    let store = s.t.store();
+    let unit = store.unit_by_code("tinh_a").await.unwrap().id;
+    let u = store.user_by_username("canbo").await.unwrap().unwrap();
+    let p = tdkt_app::Principal {
+        user_id: u.id,
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        grants: store.user_grants(u.id).await.unwrap(),
+        csrf_token: None,
+    };
+    let token = s.t.app.create_api_token(&p, "thử").await.unwrap().0;
+    let api = reqwest::Client::new();
+    let url = s.url(&format!("/api/v1/units/{unit}/history-import"));
+    let post = |body: &'static str| {
+        api.post(&url)
+            .bearer_auth(&token)
+            .header("content-type", "text/csv")
+            .body(body)
+            .send()
+    };
+    let (seq0, _) = store.audit_head().await.unwrap();
+    let r = post("ho_ten,cccd,nam,xep_loai,danh_hieu\nnguyen van duc,,2024,httnv,lao_dong_tien_tien\nNguyễn Văn Đức,,2025,tot,\n").await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["field"], "dong[3].xep_loai");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Dòng 3, cột «xep_loai»")
+    );
+    assert_eq!(store.audit_head().await.unwrap().0, seq0, "nothing written");
+    let r = post("ho_ten,cccd,nam,xep_loai,danh_hieu\nLê Văn Không Có,,2024,httnv,\n")
+        .await
+        .unwrap();
+    assert!(
+        r.json::<Value>().await.unwrap()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("không có «Lê Văn Không Có» trong đơn vị")
+    );
+    let r = post("ho_ten,cccd,nam,xep_loai,danh_hieu\nnguyen van duc,,2024,httnv,lao_dong_tien_tien\nNguyễn Văn Đức,,2025,htxsnv,chien_si_thi_dua_co_so\n").await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let rep: Value = r.json().await.unwrap();
+    assert_eq!(
+        rep,
+        json!({"rows": 2, "people": 1, "ratings": 2, "titles": 2})
+    );
+    // The person of Gia Lai with the same name is not touched; the clerk cannot import there.
+    let gl = store.unit_by_code("tinh_b").await.unwrap().id;
+    let r = api
+        .post(s.url(&format!("/api/v1/units/{gl}/history-import")))
+        .bearer_auth(&token)
+        .body("ho_ten,nam\nx,2024\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
