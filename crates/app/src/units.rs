@@ -104,6 +104,8 @@ pub struct UnitView {
     pub clusters: Vec<UnitClusterRow>,
     /// People of the unit's subtree, when the caller may see them.
     pub people: Option<Page<PersonRow>>,
+    /// Collective verdicts today, when the caller may see the members they count.
+    pub verdicts: Vec<tdkt_domain::eligibility::Verdict>,
 }
 
 /// The root every tree hangs from: the nation.
@@ -235,7 +237,12 @@ impl App {
         } else {
             None
         };
+        let verdicts = self
+            .unit_eligibility(p, id, today())
+            .await
+            .unwrap_or_default();
         Ok(UnitView {
+            verdicts,
             children: self
                 .store
                 .list_units(&UnitFilter {

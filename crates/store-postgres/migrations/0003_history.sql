@@ -45,3 +45,13 @@ CREATE TABLE initiative_authors (
     PRIMARY KEY (initiative_id, person_id)
 );
 CREATE INDEX initiative_authors_person ON initiative_authors(person_id);
+
+-- A collective's own yearly task rating, and how many of its members were disciplined at
+-- warning level or above that year (unknown when NULL).
+CREATE TABLE unit_ratings (
+    unit_id     BIGINT NOT NULL REFERENCES units(id),
+    year        INTEGER NOT NULL,
+    rating      TEXT NOT NULL,
+    disciplined INTEGER,
+    PRIMARY KEY (unit_id, year)
+);

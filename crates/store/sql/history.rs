@@ -341,3 +341,67 @@ pub(crate) async fn member_stats(
         titles: pairs(titles)?,
     })
 }
+
+async fn unit_ratings_ex<'e, E: sqlx::Executor<'e, Database = Db>>(
+    ex: E,
+    unit_id: i64,
+) -> StoreResult<Vec<UnitRatingRow>> {
+    let rows = sqlx::query(
+        "SELECT year, rating, disciplined FROM unit_ratings WHERE unit_id = $1 ORDER BY year",
+    )
+    .bind(unit_id)
+    .fetch_all(ex)
+    .await
+    .map_err(db_err)?;
+    rows.iter()
+        .map(|r| {
+            Ok(UnitRatingRow {
+                year: get(r, "year")?,
+                rating: super::code(r, "rating", tdkt_domain::person::TaskRating::parse)?,
+                disciplined: get(r, "disciplined")?,
+            })
+        })
+        .collect()
+}
+
+pub(crate) async fn put_unit_ratings(
+    b: &Backend,
+    actor: &Actor,
+    unit_id: i64,
+    rows: &[UnitRatingRow],
+) -> StoreResult<Vec<UnitRatingRow>> {
+    let mut tx = begin(b).await?;
+    let before = unit_ratings_ex(&mut *tx, unit_id).await?;
+    for r in rows {
+        sqlx::query(
+            "INSERT INTO unit_ratings (unit_id, year, rating, disciplined) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (unit_id, year) DO UPDATE SET rating = excluded.rating, disciplined = excluded.disciplined",
+        )
+        .bind(unit_id)
+        .bind(r.year)
+        .bind(r.rating.code())
+        .bind(r.disciplined)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    }
+    let after = unit_ratings_ex(&mut *tx, unit_id).await?;
+    append(
+        &mut tx,
+        actor,
+        Change {
+            action: "unit.ratings",
+            entity: "unit",
+            entity_id: unit_id.to_string(),
+            before: json(&before),
+            after: json(&after),
+        },
+    )
+    .await?;
+    commit(tx).await?;
+    Ok(after)
+}
+
+pub(crate) async fn unit_ratings(pool: &Pool<Db>, unit_id: i64) -> StoreResult<Vec<UnitRatingRow>> {
+    unit_ratings_ex(pool, unit_id).await
+}

@@ -425,6 +425,17 @@ impl Store for Backend {
     async fn person_initiatives(&self, person_id: i64) -> StoreResult<Vec<InitiativeRow>> {
         history::person_initiatives(dialect::reader(self), person_id).await
     }
+    async fn put_unit_ratings(
+        &self,
+        actor: &Actor,
+        unit_id: i64,
+        ratings: &[UnitRatingRow],
+    ) -> StoreResult<Vec<UnitRatingRow>> {
+        history::put_unit_ratings(self, actor, unit_id, ratings).await
+    }
+    async fn unit_ratings(&self, unit_id: i64) -> StoreResult<Vec<UnitRatingRow>> {
+        history::unit_ratings(dialect::reader(self), unit_id).await
+    }
     async fn member_stats(&self, unit_id: i64, year: i32) -> StoreResult<MemberStats> {
         history::member_stats(dialect::reader(self), unit_id, year).await
     }

@@ -64,3 +64,11 @@ pub struct MemberStats {
     pub ratings: Vec<(String, i64)>,
     pub titles: Vec<(String, i64)>,
 }
+
+/// A collective's yearly rating and its members' discipline count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitRatingRow {
+    pub year: i32,
+    pub rating: tdkt_domain::person::TaskRating,
+    pub disciplined: Option<i32>,
+}

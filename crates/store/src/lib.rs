@@ -293,6 +293,14 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<InitiativeRow>;
     async fn initiative(&self, id: i64) -> StoreResult<InitiativeRow>;
     async fn person_initiatives(&self, person_id: i64) -> StoreResult<Vec<InitiativeRow>>;
+    /// Inserts or replaces a collective's yearly ratings.
+    async fn put_unit_ratings(
+        &self,
+        actor: &Actor,
+        unit_id: i64,
+        ratings: &[UnitRatingRow],
+    ) -> StoreResult<Vec<UnitRatingRow>>;
+    async fn unit_ratings(&self, unit_id: i64) -> StoreResult<Vec<UnitRatingRow>>;
     /// Members of a unit's subtree in a year: count, by rating, by title.
     async fn member_stats(&self, unit_id: i64, year: i32) -> StoreResult<MemberStats>;
 

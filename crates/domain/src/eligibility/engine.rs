@@ -538,7 +538,7 @@ impl Ctx<'_> {
                     .members
                     .iter()
                     .find(|m| m.year == self.year)
-                    .map(|m| m.disciplined);
+                    .and_then(|m| m.disciplined);
                 match d {
                     Some(0) => Outcome::new(
                         true,
@@ -557,9 +557,9 @@ impl Ctx<'_> {
                     ),
                     None => Outcome::new(
                         false,
-                        format!("Chưa có số liệu thành viên năm {}", self.year),
+                        format!("Chưa có số liệu kỷ luật của thành viên năm {}", self.year),
                         vec![],
-                        vec![format!("thiếu số liệu thành viên năm {}", self.year)],
+                        vec![format!("thiếu số thành viên bị kỷ luật năm {}", self.year)],
                     ),
                 }
             }

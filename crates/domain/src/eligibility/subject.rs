@@ -72,9 +72,9 @@ pub struct MemberYear {
     pub ratings: std::collections::BTreeMap<TaskRating, u32>,
     #[serde(default)]
     pub titles: std::collections::BTreeMap<String, u32>,
-    /// Members disciplined at warning level or above.
+    /// Members disciplined at warning level or above (`None`: not reported).
     #[serde(default)]
-    pub disciplined: u32,
+    pub disciplined: Option<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]

@@ -398,7 +398,7 @@ fn collective(
                 ("lao_dong_tien_tien".to_string(), ldtt),
                 ("chien_si_thi_dua_co_so".to_string(), cstdcs),
             ]),
-            disciplined,
+            disciplined: Some(disciplined),
         }],
     }
 }

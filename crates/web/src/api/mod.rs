@@ -28,8 +28,8 @@ use crate::extract::{ApiJson, ApiQuery, Id};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "tdkt API", version = "1", description = "API của tdkt: đơn vị, cá nhân. Lỗi trả về dạng {\"error\": {\"code\", \"message\", \"field\"}} với thông báo tiếng Việt."),
-    paths(list_units, create_unit, get_unit, update_unit, unit_lineage, create_lineage, list_people, create_person, get_person, update_person, put_ratings, cluster_evaluation, put_covenant, record_papers, eligibility_check, put_titles, add_award, person_eligibility, create_initiative, review_initiative, import_history),
-    components(schemas(tdkt_app::history::TitleInput, tdkt_app::history::AwardInput, tdkt_app::history::InitiativeInput, tdkt_app::history::InitiativeReviewInput, PapersInput, CovenantInput, UnitInput, UnitPatch, LineageInput, PersonInput, PersonPatch, RatingInput, ErrorBody, ErrorDetail)),
+    paths(list_units, create_unit, get_unit, update_unit, unit_lineage, create_lineage, list_people, create_person, get_person, update_person, put_ratings, cluster_evaluation, put_covenant, record_papers, eligibility_check, put_titles, add_award, person_eligibility, create_initiative, review_initiative, import_history, put_unit_ratings, unit_eligibility),
+    components(schemas(tdkt_app::history::UnitRatingInput, tdkt_app::history::TitleInput, tdkt_app::history::AwardInput, tdkt_app::history::InitiativeInput, tdkt_app::history::InitiativeReviewInput, PapersInput, CovenantInput, UnitInput, UnitPatch, LineageInput, PersonInput, PersonPatch, RatingInput, ErrorBody, ErrorDetail)),
     modifiers(&Security),
     security(("bearer" = []))
 )]
@@ -100,6 +100,11 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/units/{id}/history-import",
             axum::routing::post(import_history),
         )
+        .route(
+            "/api/v1/units/{id}/ratings",
+            axum::routing::put(put_unit_ratings),
+        )
+        .route("/api/v1/units/{id}/eligibility", get(unit_eligibility))
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", ApiDoc::openapi()))
 }
 
@@ -496,4 +501,30 @@ async fn import_history(
     body: String,
 ) -> ApiResult<Json<tdkt_app::history::ImportReport>> {
     Ok(Json(st.app.import_history_csv(&p, id, &body).await?))
+}
+
+/// A collective's yearly ratings and its members' discipline count.
+#[utoipa::path(tag = "Đơn vị", put, path = "/api/v1/units/{id}/ratings", params(("id" = i64, Path)), request_body = Vec<tdkt_app::history::UnitRatingInput>, responses((status = 200, body = serde_json::Value), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_unit_ratings(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    Id(id): Id,
+    ApiJson(input): ApiJson<Vec<tdkt_app::history::UnitRatingInput>>,
+) -> ApiResult<Json<Vec<tdkt_store::UnitRatingRow>>> {
+    Ok(Json(st.app.put_unit_ratings(&p, id, &input).await?))
+}
+
+/// The engine's verdicts for the collective titles, from the unit's ratings and its members.
+#[utoipa::path(tag = "Xét điều kiện", get, path = "/api/v1/units/{id}/eligibility", params(("id" = i64, Path), OnDate), responses((status = 200, body = serde_json::Value, description = "[Verdict]"), (status = 403, body = ErrorBody)))]
+async fn unit_eligibility(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    Id(id): Id,
+    ApiQuery(q): ApiQuery<OnDate>,
+) -> ApiResult<Json<Vec<tdkt_domain::eligibility::Verdict>>> {
+    let on = match q.date.as_deref() {
+        Some(d) => parse_iso("date", d).map_err(tdkt_app::AppError::from)?,
+        None => tdkt_app::today(),
+    };
+    Ok(Json(st.app.unit_eligibility(&p, id, on).await?))
 }

@@ -276,6 +276,8 @@ struct UnitPage {
     children: Vec<UnitItem>,
     people: Option<Vec<PersonItem>>,
     people_total: usize,
+    today: String,
+    verdicts: Vec<(String, &'static str, &'static str, String)>,
 }
 
 fn validity(u: &UnitRow) -> String {
@@ -346,6 +348,8 @@ async fn unit(
             .collect(),
         children: v.children.items.iter().map(UnitItem::from).collect(),
         people_total: v.people.as_ref().map(|p| p.total as usize).unwrap_or(0),
+        today: vn(tdkt_app::today()),
+        verdicts: verdict_rows(&v.verdicts),
         people: v
             .people
             .map(|p| p.items.iter().map(PersonItem::from).collect()),
@@ -463,7 +467,6 @@ async fn person_page(
     flash: Option<String>,
     error: Option<AppError>,
 ) -> Result<Response, HtmlError> {
-    use tdkt_domain::eligibility::VerdictKind;
     let v = st.app.person_view(p, id).await?;
     let x = &v.person;
     let name_of = |code: &str| {
@@ -527,28 +530,7 @@ async fn person_page(
             .first()
             .map(|x| x.rule_pack.name.clone())
             .unwrap_or_default(),
-        verdicts: v
-            .verdicts
-            .iter()
-            .map(|x| {
-                let (class, label) = match x.verdict {
-                    VerdictKind::Eligible => ("dat", "Đủ điều kiện"),
-                    VerdictKind::NeedsReview => ("xem", "Cần thẩm định"),
-                    VerdictKind::NotEligible => ("chua", "Chưa đủ"),
-                };
-                let why = if x.missing.is_empty() {
-                    x.criteria
-                        .iter()
-                        .filter(|c| c.passed.is_none())
-                        .map(|c| c.detail.clone())
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                } else {
-                    x.missing.join("; ")
-                };
-                (x.award_name.clone(), class, label, why)
-            })
-            .collect(),
+        verdicts: verdict_rows(&v.verdicts),
         titles: v
             .titles
             .iter()
@@ -685,4 +667,33 @@ async fn after_person(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Verdicts as table rows: award, CSS class, label, and what is missing (or what a person must
+/// judge).
+fn verdict_rows(
+    verdicts: &[tdkt_domain::eligibility::Verdict],
+) -> Vec<(String, &'static str, &'static str, String)> {
+    use tdkt_domain::eligibility::VerdictKind;
+    verdicts
+        .iter()
+        .map(|x| {
+            let (class, label) = match x.verdict {
+                VerdictKind::Eligible => ("dat", "Đủ điều kiện"),
+                VerdictKind::NeedsReview => ("xem", "Cần thẩm định"),
+                VerdictKind::NotEligible => ("chua", "Chưa đủ"),
+            };
+            let why = if x.missing.is_empty() {
+                x.criteria
+                    .iter()
+                    .filter(|c| c.passed.is_none())
+                    .map(|c| c.detail.clone())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            } else {
+                x.missing.join("; ")
+            };
+            (x.award_name.clone(), class, label, why)
+        })
+        .collect()
 }

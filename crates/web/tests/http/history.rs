@@ -10,7 +10,8 @@ use crate::server::Server;
 
 on_both!(
     history_feeds_the_verdicts,
-    csv_import_checks_every_row_first
+    csv_import_checks_every_row_first,
+    collective_verdicts
 );
 
 async fn history_feeds_the_verdicts(b: Backend) {
@@ -260,4 +261,117 @@ async fn csv_import_checks_every_row_first(b: Backend) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+/// A collective: its own rating and discipline, its members counted from its people.
+async fn collective_verdicts(b: Backend) {
+    let s = Server::start(b).await;
+    let store = s.t.store();
+    let unit = store.unit_by_code("tinh_a").await.unwrap().id;
+    let (admin, csrf) = s.login("quantri").await;
+    // The one person of tinh_a: rated and LĐTT in 2025.
+    let person = store
+        .search_people(&tdkt_store::PersonFilter {
+            under_unit: Some(unit),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .items[0]
+        .id;
+    let put = |path: String, body: Value| {
+        admin
+            .put(s.url(&path))
+            .header("x-csrf-token", csrf.clone())
+            .json(&body)
+            .send()
+    };
+    assert_eq!(
+        put(
+            format!("/api/v1/people/{person}/ratings"),
+            json!([{"year": 2025, "rating": "httnv"}])
+        )
+        .await
+        .unwrap()
+        .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        put(
+            format!("/api/v1/people/{person}/titles"),
+            json!([{"year": 2025, "code": "lao_dong_tien_tien"}])
+        )
+        .await
+        .unwrap()
+        .status(),
+        StatusCode::OK
+    );
+    let r = put(
+        format!("/api/v1/units/{unit}/ratings"),
+        json!([{"year": 2025, "rating": "httnv", "disciplined": 0}]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = admin
+        .get(s.url(&format!("/api/v1/units/{unit}/eligibility?date=2025-12-15")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ldtt = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["award"] == "tap_the_lao_dong_tien_tien")
+        .unwrap();
+    assert_eq!(
+        ldtt["verdict"], "eligible",
+        "all measurable criteria met; unity is attested by the unit: {ldtt}"
+    );
+    let ldxs = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["award"] == "tap_the_lao_dong_xuat_sac")
+        .unwrap();
+    assert_eq!(ldxs["verdict"], "not_eligible");
+    let page = admin
+        .get(s.url(&format!("/don-vi/{unit}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Xét điều kiện danh hiệu tập thể")
+            && page.contains("Tập thể lao động xuất sắc"),
+        "{page}"
+    );
+    // Unknown discipline is reported, not assumed.
+    put(
+        format!("/api/v1/units/{unit}/ratings"),
+        json!([{"year": 2025, "rating": "httnv"}]),
+    )
+    .await
+    .unwrap();
+    let v: Value = admin
+        .get(s.url(&format!("/api/v1/units/{unit}/eligibility?date=2025-12-15")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        v[0]["missing"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m.as_str().unwrap().contains("bị kỷ luật")),
+        "{v}"
+    );
 }
