@@ -74,10 +74,28 @@ fn scope_of(s: &str) -> Option<InitiativeScope> {
 }
 
 impl App {
-    fn catalog_code(&self, field: &str, code: &str, titles_only: bool) -> AppResult<String> {
+    /// A catalog code (shipped or local), checked; `titles_only` refuses forms of commendation.
+    fn catalog_code(
+        &self,
+        local: &[LocalAwardKind],
+        field: &str,
+        code: &str,
+        titles_only: bool,
+    ) -> AppResult<String> {
         let code = code.trim();
-        match self.rules.catalog.get(code) {
-            Some(a) if !titles_only || a.kind == "danh_hieu" => Ok(a.code.clone()),
+        let kind = self
+            .rules
+            .catalog
+            .get(code)
+            .map(|a| a.kind.as_str())
+            .or_else(|| {
+                local
+                    .iter()
+                    .find(|k| k.code == code)
+                    .map(|k| k.kind.as_str())
+            });
+        match kind {
+            Some(k) if !titles_only || k == "danh_hieu" => Ok(code.to_string()),
             Some(_) => Err(Invalid::new(
                 field,
                 format!("«{code}» là hình thức khen thưởng, không phải danh hiệu thi đua"),
@@ -89,6 +107,65 @@ impl App {
             )
             .into()),
         }
+    }
+
+    /// Adds an award kind of an authority's own (admins only), beside the shipped catalog.
+    pub async fn create_local_award_kind(
+        &self,
+        p: &Principal,
+        k: LocalAwardKind,
+    ) -> AppResult<LocalAwardKind> {
+        let code = k.code.trim().to_ascii_lowercase();
+        if code.is_empty()
+            || code.len() > 64
+            || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            return Err(Invalid::new(
+                "code",
+                "Mã chỉ gồm chữ không dấu, số và «_», tối đa 64 ký tự",
+            )
+            .into());
+        }
+        if self.rules.catalog.get(&code).is_some() {
+            return Err(AppError::Conflict(format!(
+                "Mã «{code}» đã có trong danh mục chung"
+            )));
+        }
+        let name = tdkt_domain::text::tidy(&k.name);
+        if name.chars().count() < 3 {
+            return Err(Invalid::new("name", "Cần nhập tên").into());
+        }
+        if !matches!(k.kind.as_str(), "danh_hieu" | "hinh_thuc") {
+            return Err(Invalid::new("kind", "Loại phải là danh_hieu hoặc hinh_thuc").into());
+        }
+        if k.subjects.is_empty()
+            || k.subjects
+                .iter()
+                .any(|s| !matches!(s.as_str(), "ca_nhan" | "tap_the" | "ho_gia_dinh"))
+        {
+            return Err(
+                Invalid::new("subjects", "Đối tượng là ca_nhan, tap_the hoặc ho_gia_dinh").into(),
+            );
+        }
+        if !matches!(k.level.as_str(), "co_so" | "bo_tinh" | "nha_nuoc") {
+            return Err(Invalid::new("level", "Cấp là co_so, bo_tinh hoặc nha_nuoc").into());
+        }
+        if !(k.bonus.is_finite() && (0.0..=100.0).contains(&k.bonus)) {
+            return Err(Invalid::new("bonus", "Hệ số tiền thưởng phải từ 0 đến 100").into());
+        }
+        self.store
+            .unit(k.unit_id)
+            .await
+            .map_err(|_| Invalid::new("unit_id", "Đơn vị không tồn tại"))?;
+        self.authorize(p, Action::CatalogWrite, k.unit_id).await?;
+        Ok(self
+            .store
+            .create_local_award_kind(&p.actor(), LocalAwardKind { code, name, ..k })
+            .await?)
+    }
+
+    pub async fn local_award_kinds(&self) -> AppResult<Vec<LocalAwardKind>> {
+        Ok(self.store.local_award_kinds().await?)
     }
 
     async fn person_for_write(&self, p: &Principal, person_id: i64) -> AppResult<PersonRow> {
@@ -104,12 +181,13 @@ impl App {
         person_id: i64,
         input: &[TitleInput],
     ) -> AppResult<Vec<TitleRow>> {
+        let local = self.store.local_award_kinds().await?;
         let mut rows = Vec::new();
         for (i, t) in input.iter().enumerate() {
             let f = format!("danh_hieu[{i}]");
             rows.push(TitleRow {
                 year: parse_year(&format!("{f}.year"), t.year, today())?,
-                code: self.catalog_code(&format!("{f}.code"), &t.code, true)?,
+                code: self.catalog_code(&local, &format!("{f}.code"), &t.code, true)?,
                 decision: t
                     .decision
                     .clone()
@@ -130,7 +208,8 @@ impl App {
         person_id: i64,
         input: AwardInput,
     ) -> AppResult<AwardRecordRow> {
-        let code = self.catalog_code("code", &input.code, false)?;
+        let local = self.store.local_award_kinds().await?;
+        let code = self.catalog_code(&local, "code", &input.code, false)?;
         let date = parse_iso("date", &input.date)?;
         if date > today() {
             return Err(Invalid::new("date", "Ngày quyết định ở tương lai").into());
@@ -355,6 +434,7 @@ impl App {
             people.extend(more.items);
             page += 1;
         }
+        let local = self.store.local_award_kinds().await?;
         let err = |row: usize, col: &str, msg: String| {
             AppError::Invalid(Invalid::new(
                 format!("dong[{row}].{col}"),
@@ -442,7 +522,7 @@ impl App {
             let t = cell(c_title);
             if !t.is_empty() {
                 let code = self
-                    .catalog_code("danh_hieu", t, true)
+                    .catalog_code(&local, "danh_hieu", t, true)
                     .map_err(|e| err(row, "danh_hieu", e.to_string()))?;
                 titles.entry(person.id).or_default().push(TitleRow {
                     year,

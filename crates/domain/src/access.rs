@@ -28,6 +28,7 @@ code_enum!(
         ClusterScore = "cum.cham_diem", "Chấm điểm thay mặt đơn vị thành viên";
         ClusterVote = "cum.bo_phieu", "Bỏ phiếu thay mặt đơn vị thành viên";
         InitiativeReview = "sang_kien.cong_nhan", "Ghi kết quả xét công nhận sáng kiến";
+        CatalogWrite = "danh_muc.sua", "Thêm danh hiệu, hình thức khen thưởng của địa phương";
     }
 );
 
@@ -67,6 +68,7 @@ pub const POLICY: &[(Role, Action, &[Reach])] = &[
     (Admin, ClusterManage, IN_TREE),
     (Admin, ClusterScore, IN_TREE),
     (Admin, InitiativeReview, IN_TREE),
+    (Admin, CatalogWrite, IN_TREE),
     (BoardSpecialist, UnitRead, ANYWHERE),
     (BoardSpecialist, UnitWrite, IN_TREE),
     (BoardSpecialist, LineageWrite, IN_TREE),
@@ -194,6 +196,7 @@ mod tests {
                     (ClusterManage, "OS"),
                     (ClusterScore, "OS"),
                     (InitiativeReview, "OS"),
+                    (CatalogWrite, "OS"),
                 ],
             ),
             (

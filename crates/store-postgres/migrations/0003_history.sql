@@ -55,3 +55,17 @@ CREATE TABLE unit_ratings (
     disciplined INTEGER,
     PRIMARY KEY (unit_id, year)
 );
+
+-- Award kinds an authority adds locally (e.g. a provincial Giấy khen variant), beside the
+-- catalog shipped in rules/catalog.toml.
+CREATE TABLE local_award_kinds (
+    code       TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    subjects   TEXT NOT NULL,
+    level      TEXT NOT NULL,
+    granted_by TEXT NOT NULL,
+    bonus      DOUBLE PRECISION NOT NULL,
+    unit_id    BIGINT NOT NULL REFERENCES units(id),
+    created_at TIMESTAMPTZ NOT NULL
+);

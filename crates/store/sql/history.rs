@@ -405,3 +405,70 @@ pub(crate) async fn put_unit_ratings(
 pub(crate) async fn unit_ratings(pool: &Pool<Db>, unit_id: i64) -> StoreResult<Vec<UnitRatingRow>> {
     unit_ratings_ex(pool, unit_id).await
 }
+
+pub(crate) async fn create_local_kind(
+    b: &Backend,
+    actor: &Actor,
+    k: LocalAwardKind,
+) -> StoreResult<LocalAwardKind> {
+    let mut tx = begin(b).await?;
+    sqlx::query(
+        "INSERT INTO local_award_kinds (code, name, kind, subjects, level, granted_by, bonus, unit_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&k.code)
+    .bind(&k.name)
+    .bind(&k.kind)
+    .bind(k.subjects.join(","))
+    .bind(&k.level)
+    .bind(&k.granted_by)
+    .bind(k.bonus)
+    .bind(k.unit_id)
+    .bind(now())
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| match db_err(e) {
+        StoreError::Conflict(_) => StoreError::Conflict(format!("Mã «{}» đã có trong danh mục", k.code)),
+        other => other,
+    })?;
+    append(
+        &mut tx,
+        actor,
+        Change {
+            action: "catalog.local_kind",
+            entity: "award_kind",
+            entity_id: k.code.clone(),
+            before: None,
+            after: json(&k),
+        },
+    )
+    .await?;
+    commit(tx).await?;
+    Ok(k)
+}
+
+pub(crate) async fn local_kinds(pool: &Pool<Db>) -> StoreResult<Vec<LocalAwardKind>> {
+    let rows = sqlx::query("SELECT code, name, kind, subjects, level, granted_by, bonus, unit_id FROM local_award_kinds ORDER BY code")
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    rows.iter()
+        .map(|r| {
+            let subjects: String = get(r, "subjects")?;
+            Ok(LocalAwardKind {
+                code: get(r, "code")?,
+                name: get(r, "name")?,
+                kind: get(r, "kind")?,
+                subjects: subjects
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                level: get(r, "level")?,
+                granted_by: get(r, "granted_by")?,
+                bonus: get(r, "bonus")?,
+                unit_id: get(r, "unit_id")?,
+            })
+        })
+        .collect()
+}

@@ -425,6 +425,16 @@ impl Store for Backend {
     async fn person_initiatives(&self, person_id: i64) -> StoreResult<Vec<InitiativeRow>> {
         history::person_initiatives(dialect::reader(self), person_id).await
     }
+    async fn create_local_award_kind(
+        &self,
+        actor: &Actor,
+        kind: LocalAwardKind,
+    ) -> StoreResult<LocalAwardKind> {
+        history::create_local_kind(self, actor, kind).await
+    }
+    async fn local_award_kinds(&self) -> StoreResult<Vec<LocalAwardKind>> {
+        history::local_kinds(dialect::reader(self)).await
+    }
     async fn put_unit_ratings(
         &self,
         actor: &Actor,

@@ -72,3 +72,19 @@ pub struct UnitRatingRow {
     pub rating: tdkt_domain::person::TaskRating,
     pub disciplined: Option<i32>,
 }
+
+/// An award kind added locally by an authority.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocalAwardKind {
+    pub code: String,
+    pub name: String,
+    /// `danh_hieu` or `hinh_thuc`.
+    pub kind: String,
+    /// `ca_nhan`, `tap_the`, `ho_gia_dinh`.
+    pub subjects: Vec<String>,
+    pub level: String,
+    pub granted_by: String,
+    pub bonus: f64,
+    /// The authority that defined it.
+    pub unit_id: i64,
+}

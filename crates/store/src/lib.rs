@@ -293,6 +293,12 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<InitiativeRow>;
     async fn initiative(&self, id: i64) -> StoreResult<InitiativeRow>;
     async fn person_initiatives(&self, person_id: i64) -> StoreResult<Vec<InitiativeRow>>;
+    async fn create_local_award_kind(
+        &self,
+        actor: &Actor,
+        kind: LocalAwardKind,
+    ) -> StoreResult<LocalAwardKind>;
+    async fn local_award_kinds(&self) -> StoreResult<Vec<LocalAwardKind>>;
     /// Inserts or replaces a collective's yearly ratings.
     async fn put_unit_ratings(
         &self,

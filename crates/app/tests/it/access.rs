@@ -209,6 +209,23 @@ async fn every_role_action_and_reach(b: Backend) {
                             .await
                             .map(drop)
                     }
+                    Action::CatalogWrite => t
+                        .app
+                        .create_local_award_kind(
+                            &p,
+                            tdkt_store::LocalAwardKind {
+                                code: format!("giay_khen_rieng_{seq}"),
+                                name: "Giấy khen riêng".into(),
+                                kind: "hinh_thuc".into(),
+                                subjects: vec!["ca_nhan".into()],
+                                level: "co_so".into(),
+                                granted_by: "Giám đốc Sở".into(),
+                                bonus: 0.3,
+                                unit_id: *target,
+                            },
+                        )
+                        .await
+                        .map(drop),
                     Action::UserAdmin => {
                         let code = s.unit(*target).await.unwrap().code;
                         t.app

@@ -28,7 +28,7 @@ use crate::extract::{ApiJson, ApiQuery, Id};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "tdkt API", version = "1", description = "API của tdkt: đơn vị, cá nhân. Lỗi trả về dạng {\"error\": {\"code\", \"message\", \"field\"}} với thông báo tiếng Việt."),
-    paths(list_units, create_unit, get_unit, update_unit, unit_lineage, create_lineage, list_people, create_person, get_person, update_person, put_ratings, cluster_evaluation, put_covenant, record_papers, eligibility_check, put_titles, add_award, person_eligibility, create_initiative, review_initiative, import_history, put_unit_ratings, unit_eligibility),
+    paths(list_units, create_unit, get_unit, update_unit, unit_lineage, create_lineage, list_people, create_person, get_person, update_person, put_ratings, cluster_evaluation, put_covenant, record_papers, eligibility_check, put_titles, add_award, person_eligibility, create_initiative, review_initiative, import_history, put_unit_ratings, unit_eligibility, list_local_kinds, create_local_kind),
     components(schemas(tdkt_app::history::UnitRatingInput, tdkt_app::history::TitleInput, tdkt_app::history::AwardInput, tdkt_app::history::InitiativeInput, tdkt_app::history::InitiativeReviewInput, PapersInput, CovenantInput, UnitInput, UnitPatch, LineageInput, PersonInput, PersonPatch, RatingInput, ErrorBody, ErrorDetail)),
     modifiers(&Security),
     security(("bearer" = []))
@@ -105,6 +105,10 @@ pub fn routes() -> Router<AppState> {
             axum::routing::put(put_unit_ratings),
         )
         .route("/api/v1/units/{id}/eligibility", get(unit_eligibility))
+        .route(
+            "/api/v1/catalog/local-kinds",
+            get(list_local_kinds).post(create_local_kind),
+        )
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", ApiDoc::openapi()))
 }
 
@@ -527,4 +531,24 @@ async fn unit_eligibility(
         None => tdkt_app::today(),
     };
     Ok(Json(st.app.unit_eligibility(&p, id, on).await?))
+}
+
+/// Award kinds added locally (beside rules/catalog.toml).
+#[utoipa::path(tag = "Danh mục", get, path = "/api/v1/catalog/local-kinds", responses((status = 200, body = serde_json::Value)))]
+async fn list_local_kinds(
+    State(st): State<AppState>,
+    _user: ApiUser,
+) -> ApiResult<Json<Vec<tdkt_store::LocalAwardKind>>> {
+    Ok(Json(st.app.local_award_kinds().await?))
+}
+
+/// Add an award kind of an authority's own (administrators): code, name, kind (`danh_hieu` or
+/// `hinh_thuc`), subjects, level, who grants it, bonus multiple, and the authority's unit.
+#[utoipa::path(tag = "Danh mục", post, path = "/api/v1/catalog/local-kinds", request_body(content = serde_json::Value, description = "LocalAwardKind"), responses((status = 201, body = serde_json::Value), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_local_kind(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiJson(k): ApiJson<tdkt_store::LocalAwardKind>,
+) -> ApiResult<Response> {
+    Ok(created(st.app.create_local_award_kind(&p, k).await?))
 }

@@ -70,6 +70,7 @@ async fn page(State(st): State<AppState>, User(p): User) -> Result<Response, Htm
         "ho_gia_dinh" => "hộ gia đình",
         _ => "",
     };
+    let local = st.app.local_award_kinds().await?;
     render(&CatalogPage {
         layout: Layout::for_user(&p, "/danh-muc"),
         today: vn(today),
@@ -104,6 +105,31 @@ async fn page(State(st): State<AppState>, User(p): User) -> Result<Response, Htm
                         .unwrap_or_default(),
                 )
             })
+            .chain(local.iter().map(|k| {
+                (
+                    k.code.clone(),
+                    format!("{} (địa phương)", k.name),
+                    if k.kind == "danh_hieu" {
+                        "Danh hiệu thi đua"
+                    } else {
+                        "Hình thức khen thưởng"
+                    },
+                    match k.level.as_str() {
+                        "co_so" => "Cơ sở",
+                        "bo_tinh" => "Bộ, ngành, tỉnh",
+                        _ => "Nhà nước",
+                    },
+                    k.subjects
+                        .iter()
+                        .map(|s| subject(s))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    k.granted_by.clone(),
+                    k.bonus.to_string().replace('.', ","),
+                    base.map(|b| vnd((k.bonus * b.0 as f64).round() as u64))
+                        .unwrap_or_default(),
+                )
+            }))
             .collect(),
         packs: rules
             .packs

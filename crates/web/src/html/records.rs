@@ -469,16 +469,24 @@ async fn person_page(
 ) -> Result<Response, HtmlError> {
     let v = st.app.person_view(p, id).await?;
     let x = &v.person;
+    let local = st.app.local_award_kinds().await?;
     let name_of = |code: &str| {
         st.app
             .rules
             .catalog
             .get(code)
             .map(|a| a.name.clone())
+            .or_else(|| {
+                local
+                    .iter()
+                    .find(|k| k.code == code)
+                    .map(|k| k.name.clone())
+            })
             .unwrap_or_else(|| code.to_string())
     };
     let codes = |titles: bool| -> Vec<(String, String)> {
-        st.app
+        let shipped = st
+            .app
             .rules
             .catalog
             .awards
@@ -486,8 +494,14 @@ async fn person_page(
             .filter(|a| {
                 a.subject.iter().any(|s| s == "ca_nhan") && (a.kind == "danh_hieu") == titles
             })
-            .map(|a| (a.code.clone(), a.name.clone()))
-            .collect()
+            .map(|a| (a.code.clone(), a.name.clone()));
+        let own = local
+            .iter()
+            .filter(|k| {
+                k.subjects.iter().any(|s| s == "ca_nhan") && (k.kind == "danh_hieu") == titles
+            })
+            .map(|k| (k.code.clone(), k.name.clone()));
+        shipped.chain(own).collect()
     };
     let status = error
         .as_ref()

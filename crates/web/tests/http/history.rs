@@ -11,7 +11,8 @@ use crate::server::Server;
 on_both!(
     history_feeds_the_verdicts,
     csv_import_checks_every_row_first,
-    collective_verdicts
+    collective_verdicts,
+    local_award_kinds
 );
 
 async fn history_feeds_the_verdicts(b: Backend) {
@@ -373,5 +374,91 @@ async fn collective_verdicts(b: Backend) {
             .iter()
             .any(|m| m.as_str().unwrap().contains("bị kỷ luật")),
         "{v}"
+    );
+}
+
+/// An administrator adds a provincial award kind; it can then be recorded for a person.
+async fn local_award_kinds(b: Backend) {
+    let s = Server::start(b).await;
+    let store = s.t.store();
+    let unit = store.unit_by_code("tinh_a").await.unwrap().id;
+    let person = store
+        .search_people(&tdkt_store::PersonFilter {
+            under_unit: Some(unit),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .items[0]
+        .id;
+    let kind = json!({"code": "giay_khen_so_noi_vu", "name": "Giấy khen của Giám đốc Sở Nội vụ", "kind": "hinh_thuc", "subjects": ["ca_nhan", "tap_the"],
+                      "level": "co_so", "granted_by": "Giám đốc Sở Nội vụ", "bonus": 0.3, "unit_id": unit});
+    let (clerk, clerk_csrf) = s.login("canbo").await;
+    let r = clerk
+        .post(s.url("/api/v1/catalog/local-kinds"))
+        .header("x-csrf-token", clerk_csrf.clone())
+        .json(&kind)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "only administrators add kinds"
+    );
+    let (admin, csrf) = s.login("quantri").await;
+    let r = admin
+        .post(s.url("/api/v1/catalog/local-kinds"))
+        .header("x-csrf-token", csrf.clone())
+        .json(&kind)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let mut clash = kind.clone();
+    clash["code"] = json!("bang_khen_tinh");
+    let r = admin
+        .post(s.url("/api/v1/catalog/local-kinds"))
+        .header("x-csrf-token", csrf.clone())
+        .json(&clash)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let catalog = admin
+        .get(s.url("/danh-muc"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        catalog.contains("Giấy khen của Giám đốc Sở Nội vụ (địa phương)")
+            && catalog.contains("702.000 đồng")
+    );
+    let r = clerk
+        .post(s.url(&format!("/ca-nhan/{person}/khen-thuong")))
+        .form(&[
+            ("_csrf", clerk_csrf.as_str()),
+            ("ma", "giay_khen_so_noi_vu"),
+            ("ngay", "2025-01-15"),
+            ("quyet_dinh", "7/QĐ-SNV"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = clerk
+        .get(s.url(&format!("/ca-nhan/{person}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Giấy khen của Giám đốc Sở Nội vụ") && page.contains("7/QĐ-SNV"),
+        "{page}"
     );
 }
