@@ -15,19 +15,6 @@ on_both!(
     api_eligibility
 );
 
-async fn token_for(s: &Server, user: &str) -> String {
-    let store = s.t.store();
-    let u = store.user_by_username(user).await.unwrap().unwrap();
-    let p = tdkt_app::Principal {
-        user_id: u.id,
-        username: u.username.clone(),
-        display_name: u.display_name.clone(),
-        grants: store.user_grants(u.id).await.unwrap(),
-        csrf_token: None,
-    };
-    s.t.app.create_api_token(&p, "thử").await.unwrap().0
-}
-
 async fn api_requires_auth_and_speaks_json(b: Backend) {
     let s = Server::start(b).await;
     let c = reqwest::Client::new();
@@ -76,7 +63,7 @@ async fn api_requires_auth_and_speaks_json(b: Backend) {
 
 async fn api_units_and_people(b: Backend) {
     let s = Server::start(b).await;
-    let token = token_for(&s, "quantri").await;
+    let token = s.token("quantri").await;
     let c = reqwest::Client::new();
     let get = |path: String| c.get(s.url(&path)).bearer_auth(&token).send();
 
@@ -261,7 +248,7 @@ async fn api_units_and_people(b: Backend) {
 
 async fn api_scope_and_session_csrf(b: Backend) {
     let s = Server::start(b).await;
-    let token = token_for(&s, "canbo").await;
+    let token = s.token("canbo").await;
     let c = reqwest::Client::new();
     let found: Value = c
         .get(s.url("/api/v1/people?q=duc"))
@@ -310,7 +297,7 @@ async fn api_scope_and_session_csrf(b: Backend) {
 
 async fn api_cluster_evaluation(b: Backend) {
     let s = Server::start(b).await;
-    let token = token_for(&s, "canbo").await;
+    let token = s.token("canbo").await;
     let c = reqwest::Client::new();
     let example: Value = serde_json::from_str(include_str!(
         "../../../../docs/examples/cluster-2022-tay-nguyen.json"
@@ -356,7 +343,7 @@ async fn api_cluster_evaluation(b: Backend) {
 
 async fn api_eligibility(b: Backend) {
     let s = Server::start(b).await;
-    let token = token_for(&s, "canbo").await;
+    let token = s.token("canbo").await;
     let c = reqwest::Client::new();
     let example: Value = serde_json::from_str(include_str!(
         "../../../../docs/examples/eligibility-bang-khen-thu-tuong.json"

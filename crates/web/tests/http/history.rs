@@ -32,15 +32,7 @@ async fn history_feeds_the_verdicts(b: Backend) {
     let page = |c: &reqwest::Client| c.get(s.url(&format!("/ca-nhan/{person}"))).send();
 
     // Ratings 2019–2025 by API, as the clerk (bearer token made through the app).
-    let u = store.user_by_username("canbo").await.unwrap().unwrap();
-    let p = tdkt_app::Principal {
-        user_id: u.id,
-        username: u.username.clone(),
-        display_name: u.display_name.clone(),
-        grants: store.user_grants(u.id).await.unwrap(),
-        csrf_token: None,
-    };
-    let token = s.t.app.create_api_token(&p, "thử").await.unwrap().0;
+    let token = s.token("canbo").await;
     let api = reqwest::Client::new();
     let ratings: Vec<Value> = (2019..=2025)
         .map(|y| json!({"year": y, "rating": if y % 2 == 1 { "htxsnv" } else { "httnv" }}))
@@ -206,15 +198,7 @@ async fn csv_import_checks_every_row_first(b: Backend) {
     let s = Server::start(b).await;
     let store = s.t.store();
     let unit = store.unit_by_code("tinh_a").await.unwrap().id;
-    let u = store.user_by_username("canbo").await.unwrap().unwrap();
-    let p = tdkt_app::Principal {
-        user_id: u.id,
-        username: u.username.clone(),
-        display_name: u.display_name.clone(),
-        grants: store.user_grants(u.id).await.unwrap(),
-        csrf_token: None,
-    };
-    let token = s.t.app.create_api_token(&p, "thử").await.unwrap().0;
+    let token = s.token("canbo").await;
     let api = reqwest::Client::new();
     let url = s.url(&format!("/api/v1/units/{unit}/history-import"));
     let post = |body: &'static str| {

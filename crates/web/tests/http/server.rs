@@ -115,6 +115,20 @@ impl Server {
             .unwrap()
     }
 
+    /// An API token for an existing account, made through the use case.
+    pub async fn token(&self, user: &str) -> String {
+        let store = self.t.store();
+        let u = store.user_by_username(user).await.unwrap().unwrap();
+        let p = tdkt_app::Principal {
+            user_id: u.id,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            grants: store.user_grants(u.id).await.unwrap(),
+            csrf_token: None,
+        };
+        self.t.app.create_api_token(&p, "thử").await.unwrap().0
+    }
+
     /// Logs in through the form; returns the client and the session's CSRF token.
     pub async fn login(&self, user: &str) -> (reqwest::Client, String) {
         let c = Self::browser();
