@@ -21,6 +21,9 @@ pub struct TitleInput {
     /// A title code of the catalog, e.g. `chien_si_thi_dua_co_so`.
     pub code: String,
     pub decision: Option<String>,
+    /// Codes of the person's recognised initiatives this title used (they will not count again).
+    #[serde(default)]
+    pub initiatives: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -31,6 +34,9 @@ pub struct AwardInput {
     pub date: String,
     pub decision: Option<String>,
     pub note: Option<String>,
+    /// Codes of the person's recognised initiatives this award used.
+    #[serde(default)]
+    pub initiatives: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -63,6 +69,17 @@ pub const PERSON_AWARDS: &[&str] = &[
     "bang_khen_thu_tuong",
     "huan_chuong_lao_dong_hang_ba",
 ];
+
+fn initiative_codes(codes: &[String]) -> Vec<String> {
+    let mut v: Vec<String> = codes
+        .iter()
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
 
 fn scope_of(s: &str) -> Option<InitiativeScope> {
     match s {
@@ -183,9 +200,10 @@ impl App {
     ) -> AppResult<Vec<TitleRow>> {
         let local = self.store.local_award_kinds().await?;
         let mut rows = Vec::new();
+        let mut uses = Vec::new();
         for (i, t) in input.iter().enumerate() {
             let f = format!("danh_hieu[{i}]");
-            rows.push(TitleRow {
+            let row = TitleRow {
                 year: parse_year(&format!("{f}.year"), t.year, today())?,
                 code: self.catalog_code(&local, &format!("{f}.code"), &t.code, true)?,
                 decision: t
@@ -193,12 +211,67 @@ impl App {
                     .clone()
                     .map(|d| tdkt_domain::text::tidy(&d))
                     .filter(|d| !d.is_empty()),
-            });
+            };
+            if rows
+                .iter()
+                .any(|r: &TitleRow| r.year == row.year && r.code == row.code)
+            {
+                return Err(Invalid::new(
+                    format!("{f}.code"),
+                    format!("Danh hiệu «{}» năm {} bị nhập hai lần", row.code, row.year),
+                )
+                .into());
+            }
+            let codes = initiative_codes(&t.initiatives);
+            if !codes.is_empty() {
+                uses.push(InitiativeUse {
+                    codes,
+                    label: self.title_label(&local, &row.code, row.year),
+                    // A title is granted for its year; it uses the initiative from the year's end.
+                    on: Date::from_calendar_date(row.year, time::Month::December, 31)
+                        .map_err(|_| Invalid::new(format!("{f}.year"), "Năm không hợp lệ"))?,
+                });
+            }
+            rows.push(row);
         }
         self.person_for_write(p, person_id).await?;
         Ok(self
             .store
-            .put_person_titles(&p.actor(), person_id, &rows)
+            .put_person_titles(&p.actor(), person_id, &rows, &uses)
+            .await?)
+    }
+
+    /// How a title is named where its initiatives say who used them.
+    fn title_label(&self, local: &[LocalAwardKind], code: &str, year: i32) -> String {
+        let name = self
+            .rules
+            .catalog
+            .get(code)
+            .map(|a| a.name.clone())
+            .or_else(|| {
+                local
+                    .iter()
+                    .find(|k| k.code == code)
+                    .map(|k| k.name.clone())
+            })
+            .unwrap_or_else(|| code.to_string());
+        format!("{name} năm {year}")
+    }
+
+    /// Removes a title recorded by mistake; the initiatives it used count again.
+    pub async fn delete_person_title(
+        &self,
+        p: &Principal,
+        person_id: i64,
+        year: i32,
+        code: &str,
+    ) -> AppResult<Vec<TitleRow>> {
+        self.person_for_write(p, person_id).await?;
+        let local = self.store.local_award_kinds().await?;
+        let label = self.title_label(&local, code, year);
+        Ok(self
+            .store
+            .delete_person_title(&p.actor(), person_id, year, code, &label)
             .await?)
     }
 
@@ -215,6 +288,37 @@ impl App {
             return Err(Invalid::new("date", "Ngày quyết định ở tương lai").into());
         }
         self.person_for_write(p, person_id).await?;
+        let decision = input
+            .decision
+            .map(|d| tdkt_domain::text::tidy(&d))
+            .filter(|d| !d.is_empty());
+        let codes = initiative_codes(&input.initiatives);
+        let uses = (!codes.is_empty()).then(|| {
+            let name = self
+                .rules
+                .catalog
+                .get(&code)
+                .map(|a| a.name.clone())
+                .or_else(|| {
+                    local
+                        .iter()
+                        .find(|k| k.code == code)
+                        .map(|k| k.name.clone())
+                })
+                .unwrap_or_else(|| code.clone());
+            InitiativeUse {
+                codes,
+                label: format!(
+                    "{name} ({}{})",
+                    tdkt_domain::dates::vn(date),
+                    decision
+                        .as_ref()
+                        .map(|d| format!(", {d}"))
+                        .unwrap_or_default()
+                ),
+                on: date,
+            }
+        });
         Ok(self
             .store
             .create_award_record(
@@ -224,11 +328,9 @@ impl App {
                     unit_id: None,
                     code,
                     date,
-                    decision: input
-                        .decision
-                        .map(|d| tdkt_domain::text::tidy(&d))
-                        .filter(|d| !d.is_empty()),
+                    decision,
                     note: input.note.filter(|n| !n.trim().is_empty()),
+                    uses,
                 },
             )
             .await?)
@@ -263,8 +365,15 @@ impl App {
                 .person(*a)
                 .await
                 .map_err(|_| Invalid::new("authors", format!("Không có cá nhân mã số {a}")))?;
-            self.authorize(p, Action::PersonRead, person.unit_id)
+            // Naming someone an author writes into their history.
+            self.authorize(p, Action::PersonWrite, person.unit_id)
                 .await?;
+        }
+        let mut authors = input.authors.clone();
+        authors.sort_unstable();
+        authors.dedup();
+        if authors.len() != input.authors.len() {
+            return Err(Invalid::new("authors", "Một tác giả bị ghi hai lần").into());
         }
         Ok(self
             .store
@@ -297,7 +406,15 @@ impl App {
                 "Phạm vi công nhận phải là co_so, tinh hoặc toan_quoc",
             )
         })?;
+        if let Some(by) = &i.used_by {
+            return Err(AppError::Conflict(format!(
+                "Sáng kiến đã được dùng cho {by}; không xét lại phạm vi công nhận"
+            )));
+        }
         let on = parse_iso("recognized_on", &input.recognized_on)?;
+        if on > today() {
+            return Err(Invalid::new("recognized_on", "Ngày công nhận ở tương lai").into());
+        }
         if on < i.submitted_on {
             return Err(Invalid::new(
                 "recognized_on",
@@ -350,6 +467,7 @@ impl App {
                         scope: scope_of(i.scope.as_deref()?)?,
                         recognized: i.recognized_on?,
                         used_by: i.used_by,
+                        used_on: i.used_on,
                     })
                 })
                 .collect(),
@@ -408,18 +526,37 @@ impl App {
     ) -> AppResult<ImportReport> {
         self.store.unit(unit_id).await?;
         self.authorize(p, Action::PersonWrite, unit_id).await?;
-        let staff = self
-            .store
-            .search_people(&PersonFilter {
-                under_unit: Some(unit_id),
-                paging: Paging::new(None, Some(200)),
-                ..Default::default()
-            })
-            .await?;
-        // Large units page through; 200 per page.
-        let mut people = staff.items.clone();
-        let mut page = 2;
-        while (people.len() as i64) < staff.total {
+        let people = self.unit_staff(unit_id).await?;
+        let local = self.store.local_award_kinds().await?;
+        let err = |row: usize, col: &str, msg: String| {
+            AppError::Invalid(Invalid::new(
+                format!("dong[{row}].{col}"),
+                format!("Dòng {row}, cột «{col}»: {msg}"),
+            ))
+        };
+        let rows = read_csv(text).map_err(|(row, msg)| err(row, "dong", msg))?;
+        self.import_history_rows(p, &people, &local, rows).await
+    }
+
+    /// The same import from the first sheet of an XLSX workbook (same header row).
+    pub async fn import_history_xlsx(
+        &self,
+        p: &Principal,
+        unit_id: i64,
+        bytes: &[u8],
+    ) -> AppResult<ImportReport> {
+        let rows = read_xlsx(bytes).map_err(|m| Invalid::new("tep", m))?;
+        self.store.unit(unit_id).await?;
+        self.authorize(p, Action::PersonWrite, unit_id).await?;
+        let people = self.unit_staff(unit_id).await?;
+        let local = self.store.local_award_kinds().await?;
+        self.import_history_rows(p, &people, &local, rows).await
+    }
+
+    async fn unit_staff(&self, unit_id: i64) -> AppResult<Vec<PersonRow>> {
+        let mut people = Vec::new();
+        let mut page = 1;
+        loop {
             let more = self
                 .store
                 .search_people(&PersonFilter {
@@ -428,26 +565,37 @@ impl App {
                     ..Default::default()
                 })
                 .await?;
-            if more.items.is_empty() {
-                break;
-            }
+            let done = more.items.is_empty()
+                || people.len() as i64 + more.items.len() as i64 >= more.total;
             people.extend(more.items);
+            if done {
+                return Ok(people);
+            }
             page += 1;
         }
-        let local = self.store.local_award_kinds().await?;
+    }
+
+    /// Checks every row, then writes everything in one transaction: all or nothing.
+    async fn import_history_rows(
+        &self,
+        p: &Principal,
+        people: &[PersonRow],
+        local: &[LocalAwardKind],
+        rows: Vec<Vec<String>>,
+    ) -> AppResult<ImportReport> {
         let err = |row: usize, col: &str, msg: String| {
             AppError::Invalid(Invalid::new(
                 format!("dong[{row}].{col}"),
                 format!("Dòng {row}, cột «{col}»: {msg}"),
             ))
         };
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(text.as_bytes());
-        let headers = reader
-            .headers()
-            .map_err(|e| err(1, "tieu_de", e.to_string()))?
-            .clone();
+        let mut it = rows.into_iter();
+        let headers: Vec<String> = it
+            .next()
+            .ok_or_else(|| err(1, "tieu_de", "tệp trống".into()))?
+            .into_iter()
+            .map(|h| h.trim().trim_start_matches('\u{feff}').to_lowercase())
+            .collect();
         let col = |name: &str| headers.iter().position(|h| h == name);
         let (Some(c_name), Some(c_year)) = (col("ho_ten"), col("nam")) else {
             return Err(err(
@@ -459,15 +607,21 @@ impl App {
         let (c_cccd, c_rating, c_title) = (col("cccd"), col("xep_loai"), col("danh_hieu"));
         let mut ratings: std::collections::BTreeMap<i64, Vec<RatingRow>> = Default::default();
         let mut titles: std::collections::BTreeMap<i64, Vec<TitleRow>> = Default::default();
+        // (person, year) → first row, to refuse the same person and year twice.
+        let mut seen: std::collections::HashMap<(i64, i32), usize> = Default::default();
         let mut report = ImportReport::default();
-        for (i, rec) in reader.records().enumerate() {
+        for (i, rec) in it.enumerate() {
             let row = i + 2;
-            let rec = rec.map_err(|e| err(row, "dong", e.to_string()))?;
-            let cell = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").trim();
+            let cell =
+                |c: Option<usize>| c.and_then(|c| rec.get(c)).map(|s| s.trim()).unwrap_or("");
+            if rec.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
             let name = cell(Some(c_name));
             let cccd = cell(c_cccd);
+            let key = tdkt_domain::text::fold(name);
             let person = if !cccd.is_empty() {
-                people
+                let x = people
                     .iter()
                     .find(|x| x.cccd.as_deref() == Some(cccd))
                     .ok_or_else(|| {
@@ -476,9 +630,17 @@ impl App {
                             "cccd",
                             format!("không có ai trong đơn vị có CCCD {cccd}"),
                         )
-                    })?
+                    })?;
+                // A typo in the CCCD must not write onto someone else.
+                if !name.is_empty() && tdkt_domain::text::fold(&x.full_name) != key {
+                    return Err(err(
+                        row,
+                        "ho_ten",
+                        format!("CCCD {cccd} là của «{}», không phải «{name}»", x.full_name),
+                    ));
+                }
+                x
             } else {
-                let key = tdkt_domain::text::fold(name);
                 let found: Vec<&PersonRow> = people
                     .iter()
                     .filter(|x| tdkt_domain::text::fold(&x.full_name) == key)
@@ -501,14 +663,24 @@ impl App {
                     }
                 }
             };
-            let year: i32 = cell(Some(c_year)).parse().map_err(|_| {
-                err(
+            let y = cell(Some(c_year));
+            // Spreadsheets give years as numbers ("2024.0" when read as a float).
+            let year: i32 = y
+                .strip_suffix(".0")
+                .unwrap_or(y)
+                .parse()
+                .map_err(|_| err(row, "nam", format!("«{y}» không phải là năm")))?;
+            let year = parse_year("nam", year, today()).map_err(|e| err(row, "nam", e.message))?;
+            if let Some(first) = seen.insert((person.id, year), row) {
+                return Err(err(
                     row,
                     "nam",
-                    format!("«{}» không phải là năm", cell(Some(c_year))),
-                )
-            })?;
-            let year = parse_year("nam", year, today()).map_err(|e| err(row, "nam", e.message))?;
+                    format!(
+                        "{} năm {year} đã có ở dòng {first}; mỗi người một dòng mỗi năm",
+                        person.full_name
+                    ),
+                ));
+            }
             let r = cell(c_rating);
             if !r.is_empty() {
                 let rating = tdkt_domain::person::TaskRating::parse("xep_loai", r)
@@ -522,7 +694,7 @@ impl App {
             let t = cell(c_title);
             if !t.is_empty() {
                 let code = self
-                    .catalog_code(&local, "danh_hieu", t, true)
+                    .catalog_code(local, "danh_hieu", t, true)
                     .map_err(|e| err(row, "danh_hieu", e.to_string()))?;
                 titles.entry(person.id).or_default().push(TitleRow {
                     year,
@@ -533,18 +705,68 @@ impl App {
             }
             report.rows += 1;
         }
-        let mut touched: std::collections::BTreeSet<i64> = Default::default();
-        for (id, rs) in &ratings {
-            self.store.put_ratings(&p.actor(), *id, rs).await?;
-            touched.insert(*id);
-        }
-        for (id, ts) in &titles {
-            self.store.put_person_titles(&p.actor(), *id, ts).await?;
-            touched.insert(*id);
-        }
+        let touched: std::collections::BTreeSet<i64> =
+            ratings.keys().chain(titles.keys()).copied().collect();
         report.people = touched.len();
+        self.store
+            .import_history(
+                &p.actor(),
+                &HistoryBatch {
+                    ratings: ratings.into_iter().collect(),
+                    titles: titles.into_iter().collect(),
+                },
+            )
+            .await?;
         Ok(report)
     }
+
+    /// Initiatives of a unit and the units under it, with their review and use.
+    pub async fn unit_initiatives(
+        &self,
+        p: &Principal,
+        unit_id: i64,
+    ) -> AppResult<Vec<InitiativeRow>> {
+        self.store.unit(unit_id).await?;
+        self.authorize(p, Action::PersonRead, unit_id).await?;
+        Ok(self.store.unit_initiatives(unit_id).await?)
+    }
+
+    pub async fn initiative(&self, p: &Principal, id: i64) -> AppResult<InitiativeRow> {
+        let i = self.store.initiative(id).await?;
+        self.authorize(p, Action::PersonRead, i.unit_id).await?;
+        Ok(i)
+    }
+}
+
+/// A CSV text as rows of cells; the error names the line.
+fn read_csv(text: &str) -> Result<Vec<Vec<String>>, (usize, String)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    reader
+        .records()
+        .enumerate()
+        .map(|(i, r)| {
+            r.map(|r| r.iter().map(str::to_string).collect())
+                .map_err(|e| (i + 1, e.to_string()))
+        })
+        .collect()
+}
+
+/// The first sheet of an XLSX workbook as rows of cells.
+fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
+    use calamine::{Reader, Xlsx};
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes))
+        .map_err(|_| "Tệp không phải là bảng tính XLSX".to_string())?;
+    let range = wb
+        .worksheet_range_at(0)
+        .ok_or_else(|| "Bảng tính không có trang nào".to_string())?
+        .map_err(|e| format!("Không đọc được trang đầu của bảng tính: {e}"))?;
+    Ok(range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect())
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]

@@ -55,6 +55,7 @@ fn subjects(n: usize) -> Vec<Subject> {
                     scope: InitiativeScope::CoSo,
                     recognized: ymd(2025, 10, 1),
                     used_by: None,
+                    used_on: None,
                 });
             }
             s

@@ -36,6 +36,7 @@ CREATE TABLE initiatives (
     effect       TEXT,
     -- The award that used it (an initiative counts once), e.g. "chien_si_thi_dua_co_so 2025".
     used_by      TEXT,
+    used_on      DATE,
     created_at   TEXT NOT NULL
 );
 

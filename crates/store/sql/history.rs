@@ -34,9 +34,24 @@ pub(crate) async fn put_titles(
     actor: &Actor,
     person_id: i64,
     titles: &[TitleRow],
+    uses: &[InitiativeUse],
 ) -> StoreResult<Vec<TitleRow>> {
     let mut tx = begin(b).await?;
-    let before = titles_ex(&mut *tx, person_id).await?;
+    let after = put_titles_tx(&mut tx, actor, person_id, titles).await?;
+    for u in uses {
+        mark_used(&mut tx, actor, person_id, u).await?;
+    }
+    commit(tx).await?;
+    Ok(after)
+}
+
+async fn put_titles_tx(
+    tx: &mut Tx,
+    actor: &Actor,
+    person_id: i64,
+    titles: &[TitleRow],
+) -> StoreResult<Vec<TitleRow>> {
+    let before = titles_ex(&mut **tx, person_id).await?;
     for t in titles {
         sqlx::query(
             "INSERT INTO person_titles (person_id, year, code, decision) VALUES ($1, $2, $3, $4)
@@ -46,10 +61,127 @@ pub(crate) async fn put_titles(
         .bind(t.year)
         .bind(&t.code)
         .bind(&t.decision)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await
         .map_err(db_err)?;
     }
+    let after = titles_ex(&mut **tx, person_id).await?;
+    append(
+        tx,
+        actor,
+        Change {
+            action: "person.titles",
+            entity: "person",
+            entity_id: person_id.to_string(),
+            before: json(&before),
+            after: json(&after),
+        },
+    )
+    .await?;
+    Ok(after)
+}
+
+/// Marks initiatives of the person as used. The update only takes an unused initiative, so
+/// two awards racing for the same one cannot both have it.
+async fn mark_used(
+    tx: &mut Tx,
+    actor: &Actor,
+    person_id: i64,
+    u: &InitiativeUse,
+) -> StoreResult<()> {
+    for code in &u.codes {
+        let found = sqlx::query(
+            "SELECT i.id, i.used_by, i.recognized_on FROM initiatives i JOIN initiative_authors a ON a.initiative_id = i.id
+             WHERE i.code = $1 AND a.person_id = $2",
+        )
+        .bind(code)
+        .bind(person_id)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_err)?;
+        let Some(r) = found else {
+            return Err(tdkt_domain::Invalid::new(
+                "sang_kien",
+                format!("Sáng kiến «{code}» không có hoặc cá nhân này không phải tác giả"),
+            )
+            .into());
+        };
+        let id: i64 = get(&r, "id")?;
+        let recognized: Option<Date> = get(&r, "recognized_on")?;
+        if recognized.is_none() {
+            return Err(tdkt_domain::Invalid::new(
+                "sang_kien",
+                format!("Sáng kiến «{code}» chưa được hội đồng công nhận"),
+            )
+            .into());
+        }
+        let before = initiative_tx(tx, id).await?;
+        let n = sqlx::query(
+            "UPDATE initiatives SET used_by = $1, used_on = $2 WHERE id = $3 AND used_by IS NULL",
+        )
+        .bind(&u.label)
+        .bind(u.on)
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err)?
+        .rows_affected();
+        if n != 1 {
+            let by: Option<String> = get(&r, "used_by")?;
+            return Err(StoreError::Conflict(format!(
+                "Sáng kiến «{code}» đã được dùng cho {}; mỗi sáng kiến chỉ tính một lần",
+                by.unwrap_or_else(|| "khen thưởng khác".into())
+            )));
+        }
+        let after = initiative_tx(tx, id).await?;
+        append(
+            tx,
+            actor,
+            Change {
+                action: "initiative.use",
+                entity: "initiative",
+                entity_id: id.to_string(),
+                before: json(&before),
+                after: json(&after),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn delete_title(
+    b: &Backend,
+    actor: &Actor,
+    person_id: i64,
+    year: i32,
+    code: &str,
+    label: &str,
+) -> StoreResult<Vec<TitleRow>> {
+    let mut tx = begin(b).await?;
+    let before = titles_ex(&mut *tx, person_id).await?;
+    let n =
+        sqlx::query("DELETE FROM person_titles WHERE person_id = $1 AND year = $2 AND code = $3")
+            .bind(person_id)
+            .bind(year)
+            .bind(code)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+    if n == 0 {
+        return Err(StoreError::NotFound("danh hiệu"));
+    }
+    // Initiatives the title used count again.
+    sqlx::query(
+        "UPDATE initiatives SET used_by = NULL, used_on = NULL WHERE used_by = $1
+         AND id IN (SELECT initiative_id FROM initiative_authors WHERE person_id = $2)",
+    )
+    .bind(label)
+    .bind(person_id)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
     let after = titles_ex(&mut *tx, person_id).await?;
     append(
         &mut tx,
@@ -65,6 +197,17 @@ pub(crate) async fn put_titles(
     .await?;
     commit(tx).await?;
     Ok(after)
+}
+
+pub(crate) async fn import(b: &Backend, actor: &Actor, batch: &HistoryBatch) -> StoreResult<()> {
+    let mut tx = begin(b).await?;
+    for (id, rs) in &batch.ratings {
+        super::people::put_ratings_tx(&mut tx, actor, *id, rs).await?;
+    }
+    for (id, ts) in &batch.titles {
+        put_titles_tx(&mut tx, actor, *id, ts).await?;
+    }
+    commit(tx).await
 }
 
 pub(crate) async fn titles(pool: &Pool<Db>, person_id: i64) -> StoreResult<Vec<TitleRow>> {
@@ -106,6 +249,9 @@ pub(crate) async fn create_award(
         .await
         .map_err(db_err)?;
     let row = award_from(&r)?;
+    if let (Some(u), Some(person)) = (&n.uses, n.person_id) {
+        mark_used(&mut tx, actor, person, u).await?;
+    }
     append(
         &mut tx,
         actor,
@@ -138,7 +284,7 @@ pub(crate) async fn awards_of(
     rows.iter().map(award_from).collect()
 }
 
-const INITIATIVE_COLUMNS: &str = "i.id, i.code, i.title, i.unit_id, i.field, i.submitted_on, i.scope, i.recognized_on, i.effect, i.used_by";
+const INITIATIVE_COLUMNS: &str = "i.id, i.code, i.title, i.unit_id, i.field, i.submitted_on, i.scope, i.recognized_on, i.effect, i.used_by, i.used_on";
 
 async fn initiatives_where<'e, E>(
     ex: E,
@@ -174,6 +320,7 @@ where
                 recognized_on: get(r, "recognized_on")?,
                 effect: get(r, "effect")?,
                 used_by: get(r, "used_by")?,
+                used_on: get(r, "used_on")?,
                 authors: vec![],
             });
         }
@@ -298,17 +445,42 @@ pub(crate) async fn person_initiatives(
     .await
 }
 
+pub(crate) async fn unit_initiatives(
+    pool: &Pool<Db>,
+    unit_id: i64,
+) -> StoreResult<Vec<InitiativeRow>> {
+    let mut v = initiatives_where(
+        pool,
+        "i.unit_id IN (SELECT u.id FROM units u WHERE u.tree_path LIKE (SELECT tree_path FROM units WHERE id = $1) || '%')",
+        unit_id,
+    )
+    .await?;
+    v.reverse();
+    Ok(v)
+}
+
 pub(crate) async fn member_stats(
     pool: &Pool<Db>,
     unit_id: i64,
     year: i32,
 ) -> StoreResult<MemberStats> {
-    let subtree = "p.unit_id IN (SELECT u.id FROM units u WHERE u.tree_path LIKE (SELECT tree_path FROM units WHERE id = $1) || '%')";
+    // Members that year: anyone who held a position in the subtree at some time in the year
+    // (today's staff list would count newcomers and forget those who left).
+    let members =
+        "SELECT DISTINCT pp.person_id FROM person_positions pp JOIN units u ON u.id = pp.unit_id
+         WHERE u.tree_path LIKE (SELECT tree_path FROM units WHERE id = $1) || '%'
+         AND pp.start_date <= $3 AND (pp.end_date IS NULL OR pp.end_date >= $2)";
+    let first = Date::from_calendar_date(year, time::Month::January, 1)
+        .map_err(|e| StoreError::Db(e.to_string()))?;
+    let last = Date::from_calendar_date(year, time::Month::December, 31)
+        .map_err(|e| StoreError::Db(e.to_string()))?;
     let total: i64 = get(
         &sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT COUNT(*) AS n FROM people p WHERE {subtree}"
+            "SELECT COUNT(*) AS n FROM ({members}) m"
         )))
         .bind(unit_id)
+        .bind(first)
+        .bind(last)
         .fetch_one(pool)
         .await
         .map_err(db_err)?,
@@ -320,17 +492,21 @@ pub(crate) async fn member_stats(
             .collect()
     };
     let ratings = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT r.rating AS k, COUNT(*) AS n FROM person_ratings r JOIN people p ON p.id = r.person_id WHERE {subtree} AND r.year = $2 GROUP BY r.rating ORDER BY r.rating"
+        "SELECT r.rating AS k, COUNT(*) AS n FROM person_ratings r WHERE r.person_id IN ({members}) AND r.year = $4 GROUP BY r.rating ORDER BY r.rating"
     )))
     .bind(unit_id)
+    .bind(first)
+    .bind(last)
     .bind(year)
     .fetch_all(pool)
     .await
     .map_err(db_err)?;
     let titles = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT t.code AS k, COUNT(*) AS n FROM person_titles t JOIN people p ON p.id = t.person_id WHERE {subtree} AND t.year = $2 GROUP BY t.code ORDER BY t.code"
+        "SELECT t.code AS k, COUNT(*) AS n FROM person_titles t WHERE t.person_id IN ({members}) AND t.year = $4 GROUP BY t.code ORDER BY t.code"
     )))
     .bind(unit_id)
+    .bind(first)
+    .bind(last)
     .bind(year)
     .fetch_all(pool)
     .await

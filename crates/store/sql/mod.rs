@@ -383,8 +383,22 @@ impl Store for Backend {
         actor: &Actor,
         person_id: i64,
         titles: &[TitleRow],
+        uses: &[InitiativeUse],
     ) -> StoreResult<Vec<TitleRow>> {
-        history::put_titles(self, actor, person_id, titles).await
+        history::put_titles(self, actor, person_id, titles, uses).await
+    }
+    async fn delete_person_title(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+        year: i32,
+        code: &str,
+        label: &str,
+    ) -> StoreResult<Vec<TitleRow>> {
+        history::delete_title(self, actor, person_id, year, code, label).await
+    }
+    async fn import_history(&self, actor: &Actor, batch: &HistoryBatch) -> StoreResult<()> {
+        history::import(self, actor, batch).await
     }
     async fn person_titles(&self, person_id: i64) -> StoreResult<Vec<TitleRow>> {
         history::titles(dialect::reader(self), person_id).await
@@ -424,6 +438,9 @@ impl Store for Backend {
     }
     async fn person_initiatives(&self, person_id: i64) -> StoreResult<Vec<InitiativeRow>> {
         history::person_initiatives(dialect::reader(self), person_id).await
+    }
+    async fn unit_initiatives(&self, unit_id: i64) -> StoreResult<Vec<InitiativeRow>> {
+        history::unit_initiatives(dialect::reader(self), unit_id).await
     }
     async fn create_local_award_kind(
         &self,

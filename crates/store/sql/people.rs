@@ -318,7 +318,7 @@ pub(crate) async fn put_ratings(
 }
 
 /// Upserts ratings and audits the change, inside the caller's transaction.
-async fn put_ratings_tx(
+pub(crate) async fn put_ratings_tx(
     tx: &mut Tx,
     actor: &Actor,
     person_id: i64,

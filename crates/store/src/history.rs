@@ -18,6 +18,25 @@ pub struct NewAwardRecord {
     pub date: Date,
     pub decision: Option<String>,
     pub note: Option<String>,
+    /// Initiatives (codes) this award used; they will not count again.
+    pub uses: Option<InitiativeUse>,
+}
+
+/// Initiatives an award or title used: marked used in the same transaction, refused when
+/// another award already used one of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InitiativeUse {
+    pub codes: Vec<String>,
+    /// What used them, in words (e.g. "Chiến sĩ thi đua cơ sở năm 2025").
+    pub label: String,
+    pub on: Date,
+}
+
+/// One import: ratings and titles of many people, written in one transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct HistoryBatch {
+    pub ratings: Vec<(i64, Vec<crate::RatingRow>)>,
+    pub titles: Vec<(i64, Vec<TitleRow>)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,10 +73,12 @@ pub struct InitiativeRow {
     pub recognized_on: Option<Date>,
     pub effect: Option<String>,
     pub used_by: Option<String>,
+    pub used_on: Option<Date>,
     pub authors: Vec<crate::UnitRef>,
 }
 
-/// A collective's members in one year, counted from the people of its subtree.
+/// A collective's members in one year: the people who held a position in its subtree at some
+/// time that year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct MemberStats {
     pub total: i64,

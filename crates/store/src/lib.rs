@@ -262,13 +262,26 @@ pub trait Store: Send + Sync {
     async fn cluster_proposals(&self, cluster_id: i64, year: i32) -> StoreResult<Vec<ProposalRow>>;
 
     // ---- history (titles, awards received, initiatives)
-    /// Inserts or replaces the given years' titles of a person.
+    /// Inserts or replaces the given years' titles of a person; `uses` marks the initiatives
+    /// the titles used, in the same transaction.
     async fn put_person_titles(
         &self,
         actor: &Actor,
         person_id: i64,
         titles: &[TitleRow],
+        uses: &[InitiativeUse],
     ) -> StoreResult<Vec<TitleRow>>;
+    /// Removes one title; initiatives it used (by `label`) are released.
+    async fn delete_person_title(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+        year: i32,
+        code: &str,
+        label: &str,
+    ) -> StoreResult<Vec<TitleRow>>;
+    /// Ratings and titles of many people in one transaction: all or nothing.
+    async fn import_history(&self, actor: &Actor, batch: &HistoryBatch) -> StoreResult<()>;
     async fn person_titles(&self, person_id: i64) -> StoreResult<Vec<TitleRow>>;
     async fn create_award_record(
         &self,
@@ -293,6 +306,8 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<InitiativeRow>;
     async fn initiative(&self, id: i64) -> StoreResult<InitiativeRow>;
     async fn person_initiatives(&self, person_id: i64) -> StoreResult<Vec<InitiativeRow>>;
+    /// Initiatives of a unit's subtree, newest first.
+    async fn unit_initiatives(&self, unit_id: i64) -> StoreResult<Vec<InitiativeRow>>;
     async fn create_local_award_kind(
         &self,
         actor: &Actor,

@@ -6,5 +6,6 @@ mod audit;
 mod auth;
 mod conference;
 mod demo;
+mod history;
 mod records;
 mod secrecy;

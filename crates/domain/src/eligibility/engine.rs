@@ -225,11 +225,29 @@ impl Ctx<'_> {
             })
     }
 
+    /// The last year (before the evaluated one) the subject received the award being judged:
+    /// records counted for it then cannot count again for the same award.
+    fn last_receipt(&self) -> Option<i32> {
+        let titles = self
+            .s
+            .titles
+            .iter()
+            .filter(|t| t.code == self.award)
+            .map(|t| t.year);
+        let awards = self
+            .s
+            .awards
+            .iter()
+            .filter(|a| a.code == self.award && a.date <= self.date)
+            .map(|a| a.date.year());
+        titles.chain(awards).filter(|y| *y < self.year).max()
+    }
+
     fn unused_initiatives(&self, min: InitiativeScope, years: Option<(i32, i32)>) -> Vec<String> {
         self.s
             .initiatives
             .iter()
-            .filter(|i| i.scope >= min && i.recognized <= self.date && i.used_by.is_none())
+            .filter(|i| i.scope >= min && i.recognized <= self.date && !i.used_on_date(self.date))
             .filter(|i| years.is_none_or(|(a, b)| (a..=b).contains(&i.recognized.year())))
             .map(|i| {
                 format!(
@@ -246,11 +264,13 @@ impl Ctx<'_> {
         self.s
             .initiatives
             .iter()
-            .filter(|i| i.scope >= min)
-            .filter_map(|i| {
-                i.used_by
-                    .as_ref()
-                    .map(|u| format!("sáng kiến {} đã dùng cho {}", i.id, u))
+            .filter(|i| i.scope >= min && i.recognized <= self.date && i.used_on_date(self.date))
+            .map(|i| {
+                format!(
+                    "sáng kiến {} đã dùng cho {}",
+                    i.id,
+                    i.used_by.as_deref().unwrap_or("")
+                )
             })
             .collect()
     }
@@ -306,11 +326,15 @@ impl Ctx<'_> {
                     depth: self.depth + 1,
                     ..*self
                 };
-                let rules = self
-                    .pack
-                    .award(award)
-                    .map(|a| a.rules.as_slice())
-                    .unwrap_or(&[]);
+                // Packs are checked at load so that this exists; never pass on an empty list.
+                let Some(rules) = self.pack.award(award).map(|a| a.rules.as_slice()) else {
+                    return Outcome {
+                        status: Status::NeedsReview,
+                        detail: format!("Bộ quy tắc chưa có tiêu chuẩn {}", self.name(award)),
+                        records: vec![],
+                        missing: vec![],
+                    };
+                };
                 let results: Vec<Outcome> = rules.iter().map(|r| inner.eval(&r.check)).collect();
                 let failed = results.iter().any(|o| o.status == Status::Failed);
                 let review = results.iter().any(|o| o.status == Status::NeedsReview);
@@ -342,8 +366,10 @@ impl Ctx<'_> {
             Check::ConsecutiveTitles { title, count } => {
                 let k = self.n(count) as i32;
                 let end = self.run_end(|y| self.has_title(y, title));
+                // Titles already counted for an earlier receipt of this award do not count again.
+                let floor = self.last_receipt().map(|y| y + 1);
                 let have: Vec<i32> = (end - k + 1..=end)
-                    .filter(|y| self.has_title(*y, title))
+                    .filter(|y| floor.is_none_or(|f| *y >= f) && self.has_title(*y, title))
                     .collect();
                 let ok = have.len() as i32 == k;
                 // What is missing is reported for the window ending with the evaluated year.
@@ -351,14 +377,21 @@ impl Ctx<'_> {
                     vec![]
                 } else {
                     (self.year - k + 1..=self.year)
-                        .filter(|y| !self.has_title(*y, title))
+                        .filter(|y| !self.has_title(*y, title) || floor.is_some_and(|f| *y < f))
                         .map(|y| format!("thiếu 1 danh hiệu {} năm {y}", self.name(title)))
                         .collect()
+                };
+                let after = match floor {
+                    Some(f) => format!(
+                        " (chỉ tính từ năm {f}, sau lần được {} trước)",
+                        self.name(self.award)
+                    ),
+                    None => String::new(),
                 };
                 Outcome::new(
                     ok,
                     format!(
-                        "Cần {k} năm liên tục đạt {} đến năm đề nghị; có {} năm ({end_from}–{end})",
+                        "Cần {k} năm liên tục đạt {} đến năm đề nghị; có {} năm ({end_from}–{end}){after}",
                         self.name(title),
                         have.len(),
                         end_from = end - k + 1
@@ -393,11 +426,23 @@ impl Ctx<'_> {
                 including,
                 initiatives.as_ref(),
             ),
-            Check::Initiatives { min_scope, count } => {
+            Check::Initiatives {
+                min_scope,
+                count,
+                within_years,
+            } => {
                 let k = self.n(count) as usize;
-                let found = self.unused_initiatives(*min_scope, None);
+                let window = within_years
+                    .as_ref()
+                    .map(|w| (self.year - self.n(w) as i32 + 1, self.year));
+                let found = self.unused_initiatives(*min_scope, window);
+                let period = match window {
+                    Some((a, b)) if a == b => format!(" công nhận năm {b}"),
+                    Some((a, b)) => format!(" công nhận trong giai đoạn {a}–{b}"),
+                    None => String::new(),
+                };
                 let mut detail = format!(
-                    "Cần {k} sáng kiến {} trở lên chưa dùng cho khen thưởng khác; có {}",
+                    "Cần {k} sáng kiến {} trở lên{period} chưa dùng cho khen thưởng khác; có {}",
                     min_scope.label(),
                     found.len()
                 );
@@ -412,7 +457,7 @@ impl Ctx<'_> {
                     found,
                     if short > 0 {
                         vec![format!(
-                            "thiếu {short} sáng kiến {} chưa sử dụng",
+                            "thiếu {short} sáng kiến {}{period} chưa sử dụng",
                             min_scope.label()
                         )]
                     } else {
@@ -425,6 +470,15 @@ impl Ctx<'_> {
                 if let Some(ok) = results.iter().find(|o| o.status == Status::Passed) {
                     return Outcome {
                         status: Status::Passed,
+                        detail: ok.detail.clone(),
+                        records: ok.records.clone(),
+                        missing: vec![],
+                    };
+                }
+                // An option the unit attests decides like a pass, but stays marked as attested.
+                if let Some(ok) = results.iter().find(|o| o.status == Status::Attested) {
+                    return Outcome {
+                        status: Status::Attested,
                         detail: ok.detail.clone(),
                         records: ok.records.clone(),
                         missing: vec![],
@@ -608,12 +662,21 @@ impl Ctx<'_> {
             },
             None => i32::MIN,
         };
+        // Years already counted for an earlier receipt of this award do not count again.
+        let floor = floor.max(self.last_receipt().map_or(i32::MIN, |y| y + 1));
         let end = self.run_end(|y| self.rating(y).is_some());
         let mut start = end + 1;
         while start > floor && self.rating(start - 1).is_some_and(|r| at_least(r, min)) {
             start -= 1;
         }
         let len = end - start + 1;
+        // "N years after X, including …" counts over the whole period since X; a plain run of
+        // N years counts titles and initiatives within those N years only.
+        let from = if since.is_some() {
+            start
+        } else {
+            start.max(end - years + 1)
+        };
         for y in start..=end {
             records.push(format!(
                 "{y}: {}",
@@ -651,11 +714,11 @@ impl Ctx<'_> {
             let k = self.n(&inc.count) as usize;
             let (have, what): (Vec<i32>, String) = match (&inc.title, &inc.rating) {
                 (Some(t), _) => (
-                    (start..=end).filter(|y| self.has_title(*y, t)).collect(),
+                    (from..=end).filter(|y| self.has_title(*y, t)).collect(),
                     format!("danh hiệu {}", self.name(t)),
                 ),
                 (None, Some(r)) => (
-                    (start..=end)
+                    (from..=end)
                         .filter(|y| self.rating(*y).is_some_and(|x| at_least(x, *r)))
                         .collect(),
                     format!("năm {}", min_label(*r)),
@@ -666,14 +729,14 @@ impl Ctx<'_> {
             if have.len() < k {
                 ok = false;
                 missing.push(format!(
-                    "thiếu {} {what} trong giai đoạn {start}–{end}",
+                    "thiếu {} {what} trong giai đoạn {from}–{end}",
                     k - have.len()
                 ));
             }
         }
         if let Some(need) = initiatives {
             let k = self.n(&need.count) as usize;
-            let found = self.unused_initiatives(need.min_scope, Some((start, end)));
+            let found = self.unused_initiatives(need.min_scope, Some((from, end)));
             detail.push_str(&format!(
                 "; {} sáng kiến {} chưa sử dụng trong giai đoạn (cần {k})",
                 found.len(),
@@ -682,7 +745,7 @@ impl Ctx<'_> {
             if found.len() < k {
                 ok = false;
                 missing.push(format!(
-                    "thiếu {} sáng kiến {} chưa sử dụng trong giai đoạn {start}–{end}",
+                    "thiếu {} sáng kiến {} chưa sử dụng trong giai đoạn {from}–{end}",
                     k - found.len(),
                     need.min_scope.label()
                 ));

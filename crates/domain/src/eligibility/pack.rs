@@ -79,10 +79,13 @@ pub enum Check {
         #[serde(default)]
         initiatives: Option<InitiativeNeed>,
     },
-    /// Unused initiatives of at least `min_scope`.
+    /// Unused initiatives of at least `min_scope`, recognised within the last `within_years`
+    /// years up to the evaluated year (any year when absent).
     Initiatives {
         min_scope: InitiativeScope,
         count: Num,
+        #[serde(default)]
+        within_years: Option<Num>,
     },
     /// Any one of the options.
     AnyOf { options: Vec<Check> },
@@ -104,6 +107,13 @@ pub enum Check {
     /// Needs a person to judge (e.g. outstanding achievement): the verdict becomes
     /// `needs_review` unless another option decides.
     Manual { text: String },
+}
+
+#[derive(Clone, Copy)]
+enum NumKind {
+    Count,
+    Years,
+    Share,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -255,22 +265,59 @@ impl RulePack {
                 .map(|_| ())
                 .ok_or(format!("không có «{code}» trong danh mục"))
         };
-        let num = |n: &Num| match n {
-            Num::Value(_) => Ok(()),
-            Num::Setting(s) => match s.strip_prefix('$') {
-                Some(name) if self.settings.contains_key(name) => Ok(()),
-                _ => Err(format!(
-                    "tham số «{s}» không có trong [settings] (ghi «$tên»)"
-                )),
-            },
+        // A number is either given or a declared setting; counts must be whole numbers, shares
+        // between 0 and 1, so that nothing is silently truncated.
+        let num = |n: &Num, what: NumKind| {
+            let v = match n {
+                Num::Value(v) => *v,
+                Num::Setting(s) => match s.strip_prefix('$').and_then(|k| self.settings.get(k)) {
+                    Some(set) => set.value,
+                    None => {
+                        return Err(format!(
+                            "tham số «{s}» không có trong [settings] (ghi «$tên»)"
+                        ));
+                    }
+                },
+            };
+            match what {
+                NumKind::Count
+                    if !(v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= 1000.0) =>
+                {
+                    Err(format!(
+                        "số lượng phải là số nguyên từ 0 đến 1000, không phải {v}"
+                    ))
+                }
+                NumKind::Years
+                    if !(v.is_finite() && v >= 1.0 && v.fract() == 0.0 && v <= 100.0) =>
+                {
+                    Err(format!(
+                        "số năm phải là số nguyên từ 1 đến 100, không phải {v}"
+                    ))
+                }
+                NumKind::Share if !(v.is_finite() && (0.0..=1.0).contains(&v)) => {
+                    Err(format!("tỷ lệ phải từ 0 đến 1, không phải {v}"))
+                }
+                _ => Ok(()),
+            }
         };
         match c {
             Check::RatingInYear { .. }
             | Check::NoDiscipline
             | Check::Attested { .. }
             | Check::Manual { .. } => Ok(()),
-            Check::MeetsAward { award: a } | Check::HoldsAward { award: a } => award(a),
-            Check::ConsecutiveTitles { title, count } => award(title).and(num(count)),
+            Check::MeetsAward { award: a } => {
+                award(a)?;
+                if self.award(a).is_none() {
+                    return Err(format!(
+                        "meets_award «{a}»: bộ quy tắc không có quy tắc cho «{a}»"
+                    ));
+                }
+                Ok(())
+            }
+            Check::HoldsAward { award: a } => award(a),
+            Check::ConsecutiveTitles { title, count } => {
+                award(title).and(num(count, NumKind::Years))
+            }
             Check::Run {
                 years,
                 since,
@@ -278,12 +325,12 @@ impl RulePack {
                 initiatives,
                 ..
             } => {
-                num(years)?;
+                num(years, NumKind::Years)?;
                 if let Some(s) = since {
                     award(s)?;
                 }
                 for i in including {
-                    num(&i.count)?;
+                    num(&i.count, NumKind::Count)?;
                     match (&i.title, &i.rating) {
                         (Some(t), None) => award(t)?,
                         (None, Some(_)) => {}
@@ -295,11 +342,21 @@ impl RulePack {
                     }
                 }
                 if let Some(n) = initiatives {
-                    num(&n.count)?;
+                    num(&n.count, NumKind::Count)?;
                 }
                 Ok(())
             }
-            Check::Initiatives { count, .. } => num(count),
+            Check::Initiatives {
+                count,
+                within_years,
+                ..
+            } => {
+                num(count, NumKind::Count)?;
+                if let Some(w) = within_years {
+                    num(w, NumKind::Years)?;
+                }
+                Ok(())
+            }
             Check::AnyOf { options } => {
                 if options.is_empty() {
                     return Err("any_of cần ít nhất một lựa chọn".into());
@@ -313,9 +370,9 @@ impl RulePack {
                 if let Some(t) = title {
                     award(t)?;
                 }
-                num(min)
+                num(min, NumKind::Share)
             }
-            Check::MemberCount { title, count } => award(title).and(num(count)),
+            Check::MemberCount { title, count } => award(title).and(num(count, NumKind::Count)),
         }
     }
 

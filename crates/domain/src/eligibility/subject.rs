@@ -61,6 +61,17 @@ pub struct InitiativeRecord {
     /// The award that already used this initiative (an initiative counts once).
     #[serde(default)]
     pub used_by: Option<String>,
+    /// When it was used (the decision date); an initiative used after the reference date still
+    /// counts on that date. Unknown: used before any date.
+    #[serde(default, with = "crate::eligibility::subject::iso_date_opt")]
+    pub used_on: Option<Date>,
+}
+
+impl InitiativeRecord {
+    /// Whether an award had already used it on `date`.
+    pub fn used_on_date(&self, date: Date) -> bool {
+        self.used_by.is_some() && self.used_on.is_none_or(|d| d <= date)
+    }
 }
 
 /// A collective's members in one year: how many, and how many per rating and title.
@@ -105,5 +116,26 @@ pub(crate) mod iso_date {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
         let s = String::deserialize(d)?;
         crate::dates::parse_iso("ngay", &s).map_err(|e| serde::de::Error::custom(e.message))
+    }
+}
+
+pub(crate) mod iso_date_opt {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::Date;
+
+    pub fn serialize<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_str(&crate::dates::iso(*d)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+        match Option::<String>::deserialize(d)? {
+            Some(s) => crate::dates::parse_iso("ngay", &s)
+                .map(Some)
+                .map_err(|e| serde::de::Error::custom(e.message)),
+            None => Ok(None),
+        }
     }
 }

@@ -28,7 +28,7 @@ use crate::extract::{ApiJson, ApiQuery, Id};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "tdkt API", version = "1", description = "API của tdkt: đơn vị, cá nhân. Lỗi trả về dạng {\"error\": {\"code\", \"message\", \"field\"}} với thông báo tiếng Việt."),
-    paths(list_units, create_unit, get_unit, update_unit, unit_lineage, create_lineage, list_people, create_person, get_person, update_person, put_ratings, cluster_evaluation, put_covenant, record_papers, eligibility_check, put_titles, add_award, person_eligibility, create_initiative, review_initiative, import_history, put_unit_ratings, unit_eligibility, list_local_kinds, create_local_kind),
+    paths(list_units, create_unit, get_unit, update_unit, unit_lineage, create_lineage, list_people, create_person, get_person, update_person, put_ratings, cluster_evaluation, put_covenant, record_papers, eligibility_check, put_titles, delete_title, add_award, person_eligibility, list_initiatives, get_initiative, create_initiative, review_initiative, import_history, put_unit_ratings, unit_eligibility, list_local_kinds, create_local_kind),
     components(schemas(tdkt_app::history::UnitRatingInput, tdkt_app::history::TitleInput, tdkt_app::history::AwardInput, tdkt_app::history::InitiativeInput, tdkt_app::history::InitiativeReviewInput, PapersInput, CovenantInput, UnitInput, UnitPatch, LineageInput, PersonInput, PersonPatch, RatingInput, ErrorBody, ErrorDetail)),
     modifiers(&Security),
     security(("bearer" = []))
@@ -85,13 +85,17 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/eligibility/check",
             axum::routing::post(eligibility_check),
         )
-        .route("/api/v1/people/{id}/titles", axum::routing::put(put_titles))
+        .route(
+            "/api/v1/people/{id}/titles",
+            axum::routing::put(put_titles).delete(delete_title),
+        )
         .route("/api/v1/people/{id}/awards", axum::routing::post(add_award))
         .route("/api/v1/people/{id}/eligibility", get(person_eligibility))
         .route(
             "/api/v1/initiatives",
-            axum::routing::post(create_initiative),
+            get(list_initiatives).post(create_initiative),
         )
+        .route("/api/v1/initiatives/{id}", get(get_initiative))
         .route(
             "/api/v1/initiatives/{id}/review",
             axum::routing::post(review_initiative),
@@ -441,6 +445,25 @@ async fn put_titles(
     Ok(Json(st.app.put_person_titles(&p, id, &input).await?))
 }
 
+#[derive(Deserialize, IntoParams)]
+struct TitleKey {
+    year: i32,
+    code: String,
+}
+
+/// Remove a title recorded by mistake; initiatives it used count again.
+#[utoipa::path(tag = "Cá nhân", delete, path = "/api/v1/people/{id}/titles", params(("id" = i64, Path), TitleKey), responses((status = 200, body = serde_json::Value, description = "The titles left"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn delete_title(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    Id(id): Id,
+    ApiQuery(q): ApiQuery<TitleKey>,
+) -> ApiResult<Json<Vec<tdkt_store::TitleRow>>> {
+    Ok(Json(
+        st.app.delete_person_title(&p, id, q.year, &q.code).await?,
+    ))
+}
+
 /// Record an award the person received (code, decision date and number).
 #[utoipa::path(tag = "Cá nhân", post, path = "/api/v1/people/{id}/awards", params(("id" = i64, Path)), request_body = tdkt_app::history::AwardInput, responses((status = 201, body = serde_json::Value), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn add_award(
@@ -473,6 +496,32 @@ async fn person_eligibility(
     Ok(Json(st.app.person_eligibility(&p, id, on).await?))
 }
 
+#[derive(Deserialize, IntoParams)]
+struct UnitParam {
+    /// The unit whose subtree to list.
+    unit: i64,
+}
+
+/// Initiatives of a unit and the units under it, newest first, with review and use.
+#[utoipa::path(tag = "Sáng kiến", get, path = "/api/v1/initiatives", params(UnitParam), responses((status = 200, body = serde_json::Value), (status = 403, body = ErrorBody)))]
+async fn list_initiatives(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiQuery(q): ApiQuery<UnitParam>,
+) -> ApiResult<Json<Vec<tdkt_store::InitiativeRow>>> {
+    Ok(Json(st.app.unit_initiatives(&p, q.unit).await?))
+}
+
+/// One initiative: authors, recognised scope and date, and the award that used it.
+#[utoipa::path(tag = "Sáng kiến", get, path = "/api/v1/initiatives/{id}", params(("id" = i64, Path)), responses((status = 200, body = serde_json::Value), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn get_initiative(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    Id(id): Id,
+) -> ApiResult<Json<tdkt_store::InitiativeRow>> {
+    Ok(Json(st.app.initiative(&p, id).await?))
+}
+
 /// Register an initiative with its authors.
 #[utoipa::path(tag = "Sáng kiến", post, path = "/api/v1/initiatives", request_body = tdkt_app::history::InitiativeInput, responses((status = 201, body = serde_json::Value), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_initiative(
@@ -494,17 +543,33 @@ async fn review_initiative(
     Ok(Json(st.app.review_initiative(&p, id, input).await?))
 }
 
-/// Import yearly ratings and titles of a unit's staff from CSV (`ho_ten,cccd,nam,xep_loai,
-/// danh_hieu`). Every row is checked first; an error names the row and column and nothing is
-/// written.
-#[utoipa::path(tag = "Cá nhân", post, path = "/api/v1/units/{id}/history-import", params(("id" = i64, Path)), request_body(content = String, content_type = "text/csv"), responses((status = 200, body = tdkt_app::history::ImportReport), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// Import yearly ratings and titles of a unit's staff from CSV or XLSX (first sheet) with the
+/// header `ho_ten,cccd,nam,xep_loai,danh_hieu`. Every row is checked first; an error names the
+/// row and column and nothing is written.
+#[utoipa::path(tag = "Cá nhân", post, path = "/api/v1/units/{id}/history-import", params(("id" = i64, Path)), request_body(content = String, content_type = "text/csv", description = "CSV (UTF-8), or an XLSX workbook sent as application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), responses((status = 200, body = tdkt_app::history::ImportReport), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn import_history(
     State(st): State<AppState>,
     ApiUser(p): ApiUser,
     Id(id): Id,
-    body: String,
+    body: axum::body::Bytes,
 ) -> ApiResult<Json<tdkt_app::history::ImportReport>> {
-    Ok(Json(st.app.import_history_csv(&p, id, &body).await?))
+    Ok(Json(import_bytes(&st, &p, id, &body).await?))
+}
+
+/// CSV or XLSX, told apart by content (an XLSX file is a ZIP archive).
+pub(crate) async fn import_bytes(
+    st: &AppState,
+    p: &tdkt_app::Principal,
+    unit: i64,
+    body: &[u8],
+) -> Result<tdkt_app::history::ImportReport, tdkt_app::AppError> {
+    if body.starts_with(b"PK\x03\x04") {
+        return st.app.import_history_xlsx(p, unit, body).await;
+    }
+    let text = std::str::from_utf8(body).map_err(|_| {
+        tdkt_domain::Invalid::new("tep", "Tệp CSV phải ở mã UTF-8 (hoặc gửi tệp XLSX)")
+    })?;
+    st.app.import_history_csv(p, unit, text).await
 }
 
 /// A collective's yearly ratings and its members' discipline count.

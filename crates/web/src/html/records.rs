@@ -27,6 +27,10 @@ pub fn routes() -> Router<AppState> {
         .route("/ca-nhan", get(people))
         .route("/ca-nhan/{id}", get(person))
         .route("/ca-nhan/{id}/danh-hieu", axum::routing::post(add_title))
+        .route(
+            "/ca-nhan/{id}/danh-hieu/xoa",
+            axum::routing::post(delete_title),
+        )
         .route("/ca-nhan/{id}/khen-thuong", axum::routing::post(add_award))
 }
 
@@ -439,9 +443,11 @@ struct PersonPage {
     today: String,
     pack: String,
     verdicts: Vec<(String, &'static str, &'static str, String)>,
-    titles: Vec<(i32, String, String)>,
+    titles: Vec<(i32, String, String, String)>,
     awards: Vec<(String, String, String)>,
     initiatives: Vec<String>,
+    /// Recognised initiatives not yet used: (code, label).
+    free_initiatives: Vec<(String, String)>,
     title_codes: Vec<(String, String)>,
     award_codes: Vec<(String, String)>,
 }
@@ -553,6 +559,7 @@ async fn person_page(
                     t.year,
                     name_of(&t.code),
                     t.decision.clone().unwrap_or_default(),
+                    t.code.clone(),
                 )
             })
             .collect(),
@@ -591,6 +598,12 @@ async fn person_page(
                 format!("{} — {} ({rec}{used})", i.code, i.title)
             })
             .collect(),
+        free_initiatives: v
+            .initiatives
+            .iter()
+            .filter(|i| i.recognized_on.is_some() && i.used_by.is_none())
+            .map(|i| (i.code.clone(), format!("{} — {}", i.code, i.title)))
+            .collect(),
         title_codes: codes(true),
         award_codes: codes(false),
     })?;
@@ -603,6 +616,7 @@ struct TitleForm {
     nam: String,
     ma: String,
     quyet_dinh: Option<String>,
+    sang_kien: Option<String>,
 }
 
 async fn add_title(
@@ -621,6 +635,7 @@ async fn add_title(
                     year,
                     code: f.ma,
                     decision: f.quyet_dinh,
+                    initiatives: f.sang_kien.into_iter().collect(),
                 }],
             )
             .await
@@ -634,10 +649,31 @@ async fn add_title(
 }
 
 #[derive(Deserialize)]
+struct TitleKey {
+    nam: i32,
+    ma: String,
+}
+
+async fn delete_title(
+    State(st): State<AppState>,
+    User(p): User,
+    Id(id): Id,
+    axum::Form(f): axum::Form<TitleKey>,
+) -> Result<Response, HtmlError> {
+    let done = st
+        .app
+        .delete_person_title(&p, id, f.nam, &f.ma)
+        .await
+        .map(drop);
+    after_person(&st, &p, id, done, "Đã xoá danh hiệu.").await
+}
+
+#[derive(Deserialize)]
 struct AwardForm {
     ma: String,
     ngay: String,
     quyet_dinh: Option<String>,
+    sang_kien: Option<String>,
 }
 
 async fn add_award(
@@ -656,6 +692,7 @@ async fn add_award(
                 date: f.ngay,
                 decision: f.quyet_dinh,
                 note: None,
+                initiatives: f.sang_kien.into_iter().collect(),
             },
         )
         .await

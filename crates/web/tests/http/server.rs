@@ -53,6 +53,8 @@ impl Server {
                         full_name: name.into(),
                         gender: "nam".into(),
                         unit_id: u,
+                        // Members of their unit since 2020, so collective counts see them.
+                        position_since: Some("2020-01-01".into()),
                         ..Default::default()
                     },
                 )
