@@ -503,6 +503,15 @@ impl App {
     }
 }
 
+pub struct InitiativesView {
+    pub unit: UnitRow,
+    pub items: Vec<InitiativeRow>,
+    pub may_register: bool,
+    pub may_review: bool,
+    /// People who may be named authors: (id, name).
+    pub staff: Vec<(i64, String)>,
+}
+
 /// What an import wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
@@ -729,6 +738,40 @@ impl App {
         self.store.unit(unit_id).await?;
         self.authorize(p, Action::PersonRead, unit_id).await?;
         Ok(self.store.unit_initiatives(unit_id).await?)
+    }
+
+    /// The initiatives page: the register of a unit's subtree, and what the caller may do.
+    pub async fn initiatives_view(
+        &self,
+        p: &Principal,
+        unit_id: i64,
+    ) -> AppResult<InitiativesView> {
+        let items = self.unit_initiatives(p, unit_id).await?;
+        let unit = self.store.unit(unit_id).await?;
+        let ids: Vec<i64> = self
+            .store
+            .unit_ancestors(unit_id)
+            .await?
+            .iter()
+            .map(|u| u.id)
+            .collect();
+        let may = |a| tdkt_domain::access::permits(&p.grants, a, unit_id, &ids);
+        let may_register = may(Action::PersonWrite);
+        Ok(InitiativesView {
+            unit,
+            items,
+            may_review: may(Action::InitiativeReview),
+            staff: if may_register {
+                self.unit_staff(unit_id)
+                    .await?
+                    .into_iter()
+                    .map(|x| (x.id, x.full_name))
+                    .collect()
+            } else {
+                vec![]
+            },
+            may_register,
+        })
     }
 
     pub async fn initiative(&self, p: &Principal, id: i64) -> AppResult<InitiativeRow> {

@@ -106,6 +106,12 @@ pub struct UnitView {
     pub people: Option<Page<PersonRow>>,
     /// Collective verdicts today, when the caller may see the members they count.
     pub verdicts: Vec<tdkt_domain::eligibility::Verdict>,
+    /// The collective's own yearly ratings.
+    pub ratings: Vec<UnitRatingRow>,
+    /// May record the unit's ratings (UnitWrite).
+    pub may_write_unit: bool,
+    /// May import its staff's history (PersonWrite).
+    pub may_write_people: bool,
 }
 
 /// The root every tree hangs from: the nation.
@@ -241,8 +247,13 @@ impl App {
             .unit_eligibility(p, id, today())
             .await
             .unwrap_or_default();
+        let ids: Vec<i64> = ancestors.iter().map(|u| u.id).collect();
+        let may = |a| tdkt_domain::access::permits(&p.grants, a, id, &ids);
         Ok(UnitView {
             verdicts,
+            ratings: self.store.unit_ratings(id).await?,
+            may_write_unit: may(Action::UnitWrite),
+            may_write_people: may(Action::PersonWrite),
             children: self
                 .store
                 .list_units(&UnitFilter {

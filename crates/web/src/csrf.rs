@@ -51,6 +51,21 @@ fn form_token(body: &[u8]) -> Option<String> {
     })
 }
 
+/// Uploads (imports) are read whole to find the token; larger bodies are refused.
+pub const UPLOAD_LIMIT: usize = 10 * 1024 * 1024;
+
+/// Finds `_csrf` among the parts of a multipart body (file uploads).
+async fn multipart_token(body: axum::body::Bytes, boundary: String) -> Option<String> {
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
+    let mut m = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = m.next_field().await {
+        if field.name() == Some(FORM_FIELD) {
+            return field.text().await.ok();
+        }
+    }
+    None
+}
+
 pub async fn check(req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
@@ -81,19 +96,25 @@ pub async fn check(req: Request, next: Next) -> Response {
             refuse(api)
         };
     }
-    let is_form = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or("")
+        .to_string();
+    let multipart = multer::parse_boundary(&content_type).ok();
+    if !content_type.starts_with("application/x-www-form-urlencoded") && multipart.is_none() {
         return refuse(api);
     }
     let (parts, body) = req.into_parts();
-    let Ok(bytes) = to_bytes(body, 2 * 1024 * 1024).await else {
+    let Ok(bytes) = to_bytes(body, UPLOAD_LIMIT).await else {
         return refuse(api);
     };
-    if form_token(&bytes).as_deref() != Some(expected.as_str()) {
+    let token = match multipart {
+        Some(boundary) => multipart_token(bytes.clone(), boundary).await,
+        None => form_token(&bytes),
+    };
+    if token.as_deref() != Some(expected.as_str()) {
         return refuse(api);
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))

@@ -102,7 +102,9 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/api/v1/units/{id}/history-import",
-            axum::routing::post(import_history),
+            axum::routing::post(import_history).layer(axum::extract::DefaultBodyLimit::max(
+                crate::csrf::UPLOAD_LIMIT,
+            )),
         )
         .route(
             "/api/v1/units/{id}/ratings",

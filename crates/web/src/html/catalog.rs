@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tdkt_domain::dates::vn;
 
@@ -13,7 +13,9 @@ use crate::auth::User;
 use crate::errors::HtmlError;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/danh-muc", get(page))
+    Router::new()
+        .route("/danh-muc", get(page))
+        .route("/danh-muc/loai-rieng", axum::routing::post(add_local_kind))
 }
 
 /// Code, name, kind, level, subjects, granted by, multiple, amount.
@@ -45,6 +47,15 @@ struct CatalogPage {
     basis: String,
     awards: Vec<AwardLine>,
     packs: Vec<PackBlock>,
+    /// Administrators add local kinds here, for the authority of their grant.
+    may_add: Option<i64>,
+    flash: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct Flash {
+    tb: Option<String>,
 }
 
 /// 7020000 → "7.020.000 đồng".
@@ -60,7 +71,79 @@ pub fn vnd(amount: u64) -> String {
     format!("{out} đồng")
 }
 
-async fn page(State(st): State<AppState>, User(p): User) -> Result<Response, HtmlError> {
+async fn page(
+    State(st): State<AppState>,
+    User(p): User,
+    crate::extract::PageQuery(q): crate::extract::PageQuery<Flash>,
+) -> Result<Response, HtmlError> {
+    show(&st, &p, q.tb, None).await
+}
+
+/// The form sends one `doi_tuong` per ticked box: read the body as pairs.
+async fn add_local_kind(
+    State(st): State<AppState>,
+    User(p): User,
+    body: axum::body::Bytes,
+) -> Result<Response, HtmlError> {
+    let one = |k: &str| -> String {
+        form_urlencoded::parse(&body)
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default()
+    };
+    let subjects: Vec<String> = form_urlencoded::parse(&body)
+        .filter(|(k, _)| k == "doi_tuong")
+        .map(|(_, v)| v.into_owned())
+        .collect();
+    let bonus_raw = one("he_so");
+    let done = match bonus_raw.trim().replace(',', ".").parse::<f64>() {
+        Err(_) => Err(tdkt_app::AppError::Invalid(tdkt_domain::Invalid::new(
+            "he_so",
+            format!("«{bonus_raw}» không phải là hệ số (ví dụ 0,3)"),
+        ))),
+        Ok(bonus) => match one("don_vi").parse::<i64>() {
+            Err(_) => Err(tdkt_app::AppError::Invalid(tdkt_domain::Invalid::new(
+                "don_vi",
+                "Thiếu cơ quan ban hành",
+            ))),
+            Ok(unit_id) => st
+                .app
+                .create_local_award_kind(
+                    &p,
+                    tdkt_store::LocalAwardKind {
+                        code: one("ma"),
+                        name: one("ten"),
+                        kind: one("loai"),
+                        subjects,
+                        level: one("cap"),
+                        granted_by: one("tham_quyen"),
+                        bonus,
+                        unit_id,
+                    },
+                )
+                .await
+                .map(drop),
+        },
+    };
+    match done {
+        Ok(()) => Ok(axum::response::Redirect::to(&format!(
+            "/danh-muc?tb={}#loai-rieng",
+            crate::auth::encode("Đã thêm loại khen thưởng của địa phương.")
+        ))
+        .into_response()),
+        Err(e @ (tdkt_app::AppError::Invalid(_) | tdkt_app::AppError::Conflict(_))) => {
+            show(&st, &p, None, Some(e)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn show(
+    st: &AppState,
+    p: &tdkt_app::Principal,
+    flash: Option<String>,
+    error: Option<tdkt_app::AppError>,
+) -> Result<Response, HtmlError> {
     let rules = &st.app.rules;
     let today = tdkt_app::today();
     let base = rules.catalog.base_salary_on(today);
@@ -71,8 +154,26 @@ async fn page(State(st): State<AppState>, User(p): User) -> Result<Response, Htm
         _ => "",
     };
     let local = st.app.local_award_kinds().await?;
-    render(&CatalogPage {
-        layout: Layout::for_user(&p, "/danh-muc"),
+    let status = error
+        .as_ref()
+        .map(crate::errors::status)
+        .unwrap_or(axum::http::StatusCode::OK);
+    let may_add = p
+        .grants
+        .iter()
+        .find(|g| {
+            tdkt_domain::access::allows(
+                g.role,
+                tdkt_domain::access::Action::CatalogWrite,
+                tdkt_domain::access::Reach::Own,
+            )
+        })
+        .map(|g| g.unit_id);
+    let mut resp = render(&CatalogPage {
+        layout: Layout::for_user(p, "/danh-muc"),
+        may_add,
+        flash,
+        error: error.map(|e| e.to_string()),
         today: vn(today),
         base_salary: base.map(|b| vnd(b.0)).unwrap_or_else(|| "chưa có".into()),
         basis: base.map(|b| b.1.to_string()).unwrap_or_default(),
@@ -169,7 +270,9 @@ async fn page(State(st): State<AppState>, User(p): User) -> Result<Response, Htm
                     .collect(),
             })
             .collect(),
-    })
+    })?;
+    *resp.status_mut() = status;
+    Ok(resp)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ mod account;
 mod catalog;
 mod clusters;
 mod conference;
+mod initiatives;
 mod login;
 mod records;
 
@@ -28,7 +29,8 @@ pub fn routes() -> Router<AppState> {
         .merge(clusters::routes())
         .merge(conference::routes())
         .merge(account::routes())
-        .merge(catalog::routes());
+        .merge(catalog::routes())
+        .merge(initiatives::routes());
     for m in MODULES.iter().filter(|m| !m.ready) {
         r = r.route(m.href, get(later));
     }
@@ -90,7 +92,7 @@ pub const MODULES: &[NavItem] = &[
         href: "/sang-kien",
         label: "Sáng kiến",
         about: "Đăng ký, xét công nhận sáng kiến và theo dõi sáng kiến đã dùng cho khen thưởng nào.",
-        ready: false,
+        ready: true,
     },
     NavItem {
         href: "/so-khen-thuong",

@@ -24,6 +24,16 @@ pub fn routes() -> Router<AppState> {
         .route("/don-vi/tim", get(unit_search))
         .route("/don-vi/{id}", get(unit))
         .route("/don-vi/{id}/cay", get(unit_children))
+        .route(
+            "/don-vi/{id}/xep-loai",
+            axum::routing::post(put_unit_rating),
+        )
+        .route(
+            "/don-vi/{id}/nhap-lich-su",
+            axum::routing::post(import_history).layer(axum::extract::DefaultBodyLimit::max(
+                crate::csrf::UPLOAD_LIMIT,
+            )),
+        )
         .route("/ca-nhan", get(people))
         .route("/ca-nhan/{id}", get(person))
         .route("/ca-nhan/{id}/danh-hieu", axum::routing::post(add_title))
@@ -282,6 +292,11 @@ struct UnitPage {
     people_total: usize,
     today: String,
     verdicts: Vec<(String, &'static str, &'static str, String)>,
+    ratings: Vec<(i32, &'static str, String)>,
+    may_write_unit: bool,
+    may_write_people: bool,
+    flash: Option<String>,
+    error: Option<String>,
 }
 
 fn validity(u: &UnitRow) -> String {
@@ -297,16 +312,28 @@ async fn unit(
     State(st): State<AppState>,
     User(p): User,
     Id(id): Id,
+    PageQuery(q): PageQuery<Flash>,
 ) -> Result<Response, HtmlError> {
-    let v = st
-        .app
-        .unit_view(&p, id, Paging::new(None, Some(50)))
-        .await?;
+    unit_page(&st, &p, id, q.tb, None).await
+}
+
+async fn unit_page(
+    st: &AppState,
+    p: &tdkt_app::Principal,
+    id: i64,
+    flash: Option<String>,
+    error: Option<AppError>,
+) -> Result<Response, HtmlError> {
+    let v = st.app.unit_view(p, id, Paging::new(None, Some(50))).await?;
     let item = UnitItem::from(&v.unit);
     let mut ancestors = v.ancestors.clone();
     ancestors.reverse();
-    render(&UnitPage {
-        layout: Layout::for_user(&p, "/don-vi"),
+    let status = error
+        .as_ref()
+        .map(crate::errors::status)
+        .unwrap_or(axum::http::StatusCode::OK);
+    let mut resp = render(&UnitPage {
+        layout: Layout::for_user(p, "/don-vi"),
         u: UnitDetail {
             id: v.unit.id,
             code: v.unit.code.clone(),
@@ -354,10 +381,127 @@ async fn unit(
         people_total: v.people.as_ref().map(|p| p.total as usize).unwrap_or(0),
         today: vn(tdkt_app::today()),
         verdicts: verdict_rows(&v.verdicts),
+        ratings: v
+            .ratings
+            .iter()
+            .map(|r| {
+                (
+                    r.year,
+                    r.rating.label(),
+                    r.disciplined
+                        .map(|d| d.to_string())
+                        .unwrap_or_else(|| "chưa báo cáo".into()),
+                )
+            })
+            .collect(),
+        may_write_unit: v.may_write_unit,
+        may_write_people: v.may_write_people,
+        flash,
+        error: error.map(|e| e.to_string()),
         people: v
             .people
             .map(|p| p.items.iter().map(PersonItem::from).collect()),
-    })
+    })?;
+    *resp.status_mut() = status;
+    Ok(resp)
+}
+
+async fn after_unit(
+    st: &AppState,
+    p: &tdkt_app::Principal,
+    id: i64,
+    done: Result<String, AppError>,
+) -> Result<Response, HtmlError> {
+    match done {
+        Ok(ok) => Ok(axum::response::Redirect::to(&format!(
+            "/don-vi/{id}?tb={}",
+            crate::auth::encode(&ok)
+        ))
+        .into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            unit_page(st, p, id, None, Some(e)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct UnitRatingForm {
+    nam: String,
+    xep_loai: String,
+    ky_luat: Option<String>,
+}
+
+async fn put_unit_rating(
+    State(st): State<AppState>,
+    User(p): User,
+    Id(id): Id,
+    axum::Form(f): axum::Form<UnitRatingForm>,
+) -> Result<Response, HtmlError> {
+    let bad = |field: &str, v: &str, what: &str| {
+        AppError::Invalid(tdkt_domain::Invalid::new(
+            field,
+            format!("«{v}» không phải là {what}"),
+        ))
+    };
+    let done = async {
+        let year: i32 = f
+            .nam
+            .trim()
+            .parse()
+            .map_err(|_| bad("nam", &f.nam, "năm"))?;
+        let disciplined = match f.ky_luat.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(k) => Some(
+                k.parse::<i32>()
+                    .map_err(|_| bad("ky_luat", k, "số người"))?,
+            ),
+        };
+        st.app
+            .put_unit_ratings(
+                &p,
+                id,
+                &[tdkt_app::history::UnitRatingInput {
+                    year,
+                    rating: f.xep_loai.clone(),
+                    disciplined,
+                }],
+            )
+            .await?;
+        Ok(format!("Đã ghi xếp loại năm {year}."))
+    }
+    .await;
+    after_unit(&st, &p, id, done).await
+}
+
+/// The uploaded CSV or XLSX file of the import form.
+async fn import_history(
+    State(st): State<AppState>,
+    User(p): User,
+    Id(id): Id,
+    mut form: axum::extract::Multipart,
+) -> Result<Response, HtmlError> {
+    let mut file = None;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some("tep") {
+            file = field.bytes().await.ok();
+        }
+    }
+    let done = match file.filter(|f| !f.is_empty()) {
+        None => Err(AppError::Invalid(tdkt_domain::Invalid::new(
+            "tep",
+            "Chưa chọn tệp CSV hoặc XLSX",
+        ))),
+        Some(bytes) => crate::api::import_bytes(&st, &p, id, &bytes)
+            .await
+            .map(|r| {
+                format!(
+                    "Đã nhập {} dòng: {} người, {} xếp loại, {} danh hiệu.",
+                    r.rows, r.people, r.ratings, r.titles
+                )
+            }),
+    };
+    after_unit(&st, &p, id, done).await
 }
 
 #[derive(Template)]

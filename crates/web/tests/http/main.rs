@@ -4,4 +4,5 @@ mod api;
 mod conference;
 mod history;
 mod pages;
+mod registers;
 mod server;
