@@ -700,8 +700,9 @@ impl Ctx<'_> {
         };
         if !ok {
             let gap = (start > floor).then(|| start - 1).filter(|y| *y > i32::MIN);
-            let why = match gap.and_then(|y| self.rating(y).map(|r| (y, r))) {
-                Some((y, r)) => format!(" (năm {y} xếp loại «{}» làm đứt chuỗi)", r.label()),
+            let why = match gap.map(|y| (y, self.rating(y))) {
+                Some((y, Some(r))) => format!(" (năm {y} xếp loại «{}» làm đứt chuỗi)", r.label()),
+                Some((y, None)) => format!(" (năm {y} chưa có xếp loại)"),
                 None => String::new(),
             };
             missing.push(format!(
@@ -710,6 +711,12 @@ impl Ctx<'_> {
                 min_label(min)
             ));
         }
+        // The period the counts cover, in words ("trong giai đoạn 2021–2025"), when there is one.
+        let period = if from <= end {
+            format!("trong giai đoạn {from}–{end}")
+        } else {
+            "trong chuỗi năm liên tục".to_string()
+        };
         for inc in including {
             let k = self.n(&inc.count) as usize;
             let (have, what): (Vec<i32>, String) = match (&inc.title, &inc.rating) {
@@ -728,10 +735,7 @@ impl Ctx<'_> {
             detail.push_str(&format!("; trong đó {} {what} (cần {k})", have.len()));
             if have.len() < k {
                 ok = false;
-                missing.push(format!(
-                    "thiếu {} {what} trong giai đoạn {from}–{end}",
-                    k - have.len()
-                ));
+                missing.push(format!("thiếu {} {what} {period}", k - have.len()));
             }
         }
         if let Some(need) = initiatives {
@@ -745,7 +749,7 @@ impl Ctx<'_> {
             if found.len() < k {
                 ok = false;
                 missing.push(format!(
-                    "thiếu {} sáng kiến {} chưa sử dụng trong giai đoạn {from}–{end}",
+                    "thiếu {} sáng kiến {} chưa sử dụng {period}",
                     k - found.len(),
                     need.min_scope.label()
                 ));

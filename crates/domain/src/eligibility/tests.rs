@@ -702,3 +702,23 @@ fn collective_excellent_has_no_discipline_rule_of_its_own() {
         );
     }
 }
+
+#[test]
+fn the_issue_example_says_what_is_missing_in_words() {
+    // The request of docs/eligibility.md: Bằng khen tỉnh in December 2020, ratings only for
+    // 2021–2022, nothing since.
+    let mut p = person(
+        &[(2021, Good), (2022, Excellent)],
+        &[(2022, "chien_si_thi_dua_co_so")],
+    );
+    p.awards = vec![award("bang_khen_tinh", 2020, 12, 20)];
+    let v = check("bang_khen_thu_tuong", DEC, &p);
+    assert_eq!(v.verdict, VerdictKind::NotEligible);
+    assert_eq!(
+        v.missing,
+        [
+            "cần thêm 5 năm liên tục hoàn thành tốt nhiệm vụ trở lên (năm 2024 chưa có xếp loại)",
+            "thiếu 3 danh hiệu Chiến sĩ thi đua cơ sở trong chuỗi năm liên tục"
+        ]
+    );
+}
