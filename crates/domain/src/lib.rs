@@ -5,6 +5,7 @@ pub mod access;
 pub mod audit;
 pub mod cluster;
 pub mod dates;
+pub mod dossier;
 pub mod eligibility;
 pub mod error;
 pub mod evaluation;
