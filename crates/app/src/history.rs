@@ -241,10 +241,9 @@ impl App {
             .await?)
     }
 
-    /// How a title is named where its initiatives say who used them.
-    fn title_label(&self, local: &[LocalAwardKind], code: &str, year: i32) -> String {
-        let name = self
-            .rules
+    /// The name of a shipped or local award kind (its code when unknown).
+    pub fn award_name(&self, local: &[LocalAwardKind], code: &str) -> String {
+        self.rules
             .catalog
             .get(code)
             .map(|a| a.name.clone())
@@ -254,8 +253,12 @@ impl App {
                     .find(|k| k.code == code)
                     .map(|k| k.name.clone())
             })
-            .unwrap_or_else(|| code.to_string());
-        format!("{name} năm {year}")
+            .unwrap_or_else(|| code.to_string())
+    }
+
+    /// How a title is named where its initiatives say who used them.
+    fn title_label(&self, local: &[LocalAwardKind], code: &str, year: i32) -> String {
+        format!("{} năm {year}", self.award_name(local, code))
     }
 
     /// Removes a title recorded by mistake; the initiatives it used count again.
@@ -294,18 +297,7 @@ impl App {
             .filter(|d| !d.is_empty());
         let codes = initiative_codes(&input.initiatives);
         let uses = (!codes.is_empty()).then(|| {
-            let name = self
-                .rules
-                .catalog
-                .get(&code)
-                .map(|a| a.name.clone())
-                .or_else(|| {
-                    local
-                        .iter()
-                        .find(|k| k.code == code)
-                        .map(|k| k.name.clone())
-                })
-                .unwrap_or_else(|| code.clone());
+            let name = self.award_name(&local, &code);
             InitiativeUse {
                 codes,
                 label: format!(
@@ -746,8 +738,9 @@ impl App {
         p: &Principal,
         unit_id: i64,
     ) -> AppResult<InitiativesView> {
-        let items = self.unit_initiatives(p, unit_id).await?;
         let unit = self.store.unit(unit_id).await?;
+        self.authorize(p, Action::PersonRead, unit_id).await?;
+        let items = self.store.unit_initiatives(unit_id).await?;
         let ids: Vec<i64> = self
             .store
             .unit_ancestors(unit_id)

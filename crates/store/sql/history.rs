@@ -65,6 +65,16 @@ async fn put_titles_tx(
         .await
         .map_err(db_err)?;
     }
+    audit_titles(tx, actor, person_id, &before).await
+}
+
+/// Reads the titles after a change and audits it against `before`.
+async fn audit_titles(
+    tx: &mut Tx,
+    actor: &Actor,
+    person_id: i64,
+    before: &[TitleRow],
+) -> StoreResult<Vec<TitleRow>> {
     let after = titles_ex(&mut **tx, person_id).await?;
     append(
         tx,
@@ -182,19 +192,7 @@ pub(crate) async fn delete_title(
     .execute(&mut *tx)
     .await
     .map_err(db_err)?;
-    let after = titles_ex(&mut *tx, person_id).await?;
-    append(
-        &mut tx,
-        actor,
-        Change {
-            action: "person.titles",
-            entity: "person",
-            entity_id: person_id.to_string(),
-            before: json(&before),
-            after: json(&after),
-        },
-    )
-    .await?;
+    let after = audit_titles(&mut tx, actor, person_id, &before).await?;
     commit(tx).await?;
     Ok(after)
 }

@@ -157,9 +157,50 @@ impl<S: Send + Sync> FromRequestParts<S> for Ids {
     }
 }
 
+/// A urlencoded form whose fields may repeat (multiple selects, checkboxes), which
+/// `axum::Form` cannot read into a struct.
+pub struct FormPairs(Vec<(String, String)>);
+
+impl FormPairs {
+    pub fn parse(body: &[u8]) -> Self {
+        Self(
+            form_urlencoded::parse(body)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+
+    /// The first value of a field, or "" when absent.
+    pub fn one(&self, key: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    /// Every value of a field, in order.
+    pub fn all(&self, key: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_repeated_form_fields() {
+        let f = FormPairs::parse(b"a=1&t=2&t=3&n=Tr%E1%BA%A7n+Hoa");
+        assert_eq!(f.one("a"), "1");
+        assert_eq!(f.all("t"), ["2", "3"]);
+        assert_eq!(f.one("n"), "Trần Hoa");
+        assert_eq!(f.one("x"), "");
+    }
 
     #[test]
     fn reads_serde_messages() {

@@ -3,11 +3,11 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use tdkt_domain::dates::vn;
 
-use super::{Layout, render};
+use super::{AfterForm, Layout, after_form, render_showing};
 use crate::AppState;
 use crate::auth::User;
 use crate::errors::HtmlError;
@@ -85,16 +85,9 @@ async fn add_local_kind(
     User(p): User,
     body: axum::body::Bytes,
 ) -> Result<Response, HtmlError> {
-    let one = |k: &str| -> String {
-        form_urlencoded::parse(&body)
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.into_owned())
-            .unwrap_or_default()
-    };
-    let subjects: Vec<String> = form_urlencoded::parse(&body)
-        .filter(|(k, _)| k == "doi_tuong")
-        .map(|(_, v)| v.into_owned())
-        .collect();
+    let form = crate::extract::FormPairs::parse(&body);
+    let one = |k: &str| form.one(k);
+    let subjects = form.all("doi_tuong");
     let bonus_raw = one("he_so");
     let done = match bonus_raw.trim().replace(',', ".").parse::<f64>() {
         Err(_) => Err(tdkt_app::AppError::Invalid(tdkt_domain::Invalid::new(
@@ -125,16 +118,10 @@ async fn add_local_kind(
                 .map(drop),
         },
     };
-    match done {
-        Ok(()) => Ok(axum::response::Redirect::to(&format!(
-            "/danh-muc?tb={}#loai-rieng",
-            crate::auth::encode("Đã thêm loại khen thưởng của địa phương.")
-        ))
-        .into_response()),
-        Err(e @ (tdkt_app::AppError::Invalid(_) | tdkt_app::AppError::Conflict(_))) => {
-            show(&st, &p, None, Some(e)).await
-        }
-        Err(e) => Err(e.into()),
+    let done = done.map(|()| "Đã thêm loại khen thưởng của địa phương.".to_string());
+    match after_form(done, "/danh-muc", "#loai-rieng")? {
+        AfterForm::Redirect(r) => Ok(r),
+        AfterForm::Show(e) => show(&st, &p, None, Some(e)).await,
     }
 }
 
@@ -154,10 +141,39 @@ async fn show(
         _ => "",
     };
     let local = st.app.local_award_kinds().await?;
-    let status = error
-        .as_ref()
-        .map(crate::errors::status)
-        .unwrap_or(axum::http::StatusCode::OK);
+    // One catalog line, for shipped and local kinds alike.
+    let line = |code: &str,
+                name: String,
+                kind: &str,
+                level: &str,
+                subjects: &[String],
+                granted_by: &str,
+                bonus: f64|
+     -> AwardLine {
+        (
+            code.to_string(),
+            name,
+            if kind == "danh_hieu" {
+                "Danh hiệu thi đua"
+            } else {
+                "Hình thức khen thưởng"
+            },
+            match level {
+                "co_so" => "Cơ sở",
+                "bo_tinh" => "Bộ, ngành, tỉnh",
+                _ => "Nhà nước",
+            },
+            subjects
+                .iter()
+                .map(|s| subject(s))
+                .collect::<Vec<_>>()
+                .join(", "),
+            granted_by.to_string(),
+            bonus.to_string().replace('.', ","),
+            base.map(|b| vnd((bonus * b.0 as f64).round() as u64))
+                .unwrap_or_default(),
+        )
+    };
     let may_add = p
         .grants
         .iter()
@@ -169,110 +185,83 @@ async fn show(
             )
         })
         .map(|g| g.unit_id);
-    let mut resp = render(&CatalogPage {
-        layout: Layout::for_user(p, "/danh-muc"),
-        may_add,
-        flash,
-        error: error.map(|e| e.to_string()),
-        today: vn(today),
-        base_salary: base.map(|b| vnd(b.0)).unwrap_or_else(|| "chưa có".into()),
-        basis: base.map(|b| b.1.to_string()).unwrap_or_default(),
-        awards: rules
-            .catalog
-            .awards
-            .iter()
-            .map(|a| {
-                (
-                    a.code.clone(),
-                    a.name.clone(),
-                    if a.kind == "danh_hieu" {
-                        "Danh hiệu thi đua"
-                    } else {
-                        "Hình thức khen thưởng"
+    render_showing(
+        &CatalogPage {
+            layout: Layout::for_user(p, "/danh-muc"),
+            may_add,
+            flash,
+            error: error.as_ref().map(|e| e.to_string()),
+            today: vn(today),
+            base_salary: base.map(|b| vnd(b.0)).unwrap_or_else(|| "chưa có".into()),
+            basis: base.map(|b| b.1.to_string()).unwrap_or_default(),
+            awards: rules
+                .catalog
+                .awards
+                .iter()
+                .map(|a| {
+                    line(
+                        &a.code,
+                        a.name.clone(),
+                        &a.kind,
+                        &a.level,
+                        &a.subject,
+                        &a.granted_by,
+                        a.bonus,
+                    )
+                })
+                .chain(local.iter().map(|k| {
+                    line(
+                        &k.code,
+                        format!("{} (địa phương)", k.name),
+                        &k.kind,
+                        &k.level,
+                        &k.subjects,
+                        &k.granted_by,
+                        k.bonus,
+                    )
+                }))
+                .collect(),
+            packs: rules
+                .packs
+                .iter()
+                .map(|pk| PackBlock {
+                    name: pk.name.clone(),
+                    range: match pk.effective_to {
+                        Some(t) => format!("từ {} đến {}", vn(pk.effective_from), vn(t)),
+                        None => format!("từ {}", vn(pk.effective_from)),
                     },
-                    match a.level.as_str() {
-                        "co_so" => "Cơ sở",
-                        "bo_tinh" => "Bộ, ngành, tỉnh",
-                        _ => "Nhà nước",
-                    },
-                    a.subject
+                    in_force: pk.in_force(today),
+                    settings: pk
+                        .settings
                         .iter()
-                        .map(|s| subject(s))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    a.granted_by.clone(),
-                    a.bonus.to_string().replace('.', ","),
-                    base.map(|b| vnd((a.bonus * b.0 as f64).round() as u64))
-                        .unwrap_or_default(),
-                )
-            })
-            .chain(local.iter().map(|k| {
-                (
-                    k.code.clone(),
-                    format!("{} (địa phương)", k.name),
-                    if k.kind == "danh_hieu" {
-                        "Danh hiệu thi đua"
-                    } else {
-                        "Hình thức khen thưởng"
-                    },
-                    match k.level.as_str() {
-                        "co_so" => "Cơ sở",
-                        "bo_tinh" => "Bộ, ngành, tỉnh",
-                        _ => "Nhà nước",
-                    },
-                    k.subjects
+                        .map(|(k, s)| {
+                            (
+                                k.clone(),
+                                s.value.to_string().replace('.', ","),
+                                s.note.clone(),
+                                s.to_verify,
+                            )
+                        })
+                        .collect(),
+                    rules: pk
+                        .awards
                         .iter()
-                        .map(|s| subject(s))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    k.granted_by.clone(),
-                    k.bonus.to_string().replace('.', ","),
-                    base.map(|b| vnd((k.bonus * b.0 as f64).round() as u64))
-                        .unwrap_or_default(),
-                )
-            }))
-            .collect(),
-        packs: rules
-            .packs
-            .iter()
-            .map(|pk| PackBlock {
-                name: pk.name.clone(),
-                range: match pk.effective_to {
-                    Some(t) => format!("từ {} đến {}", vn(pk.effective_from), vn(t)),
-                    None => format!("từ {}", vn(pk.effective_from)),
-                },
-                in_force: pk.in_force(today),
-                settings: pk
-                    .settings
-                    .iter()
-                    .map(|(k, s)| {
-                        (
-                            k.clone(),
-                            s.value.to_string().replace('.', ","),
-                            s.note.clone(),
-                            s.to_verify,
-                        )
-                    })
-                    .collect(),
-                rules: pk
-                    .awards
-                    .iter()
-                    .flat_map(|a| {
-                        let name = rules
-                            .catalog
-                            .get(&a.code)
-                            .map(|d| d.name.clone())
-                            .unwrap_or_default();
-                        a.rules
-                            .iter()
-                            .map(move |r| (name.clone(), r.text.clone(), r.citation.clone()))
-                    })
-                    .collect(),
-            })
-            .collect(),
-    })?;
-    *resp.status_mut() = status;
-    Ok(resp)
+                        .flat_map(|a| {
+                            let name = rules
+                                .catalog
+                                .get(&a.code)
+                                .map(|d| d.name.clone())
+                                .unwrap_or_default();
+                            a.rules
+                                .iter()
+                                .map(move |r| (name.clone(), r.text.clone(), r.citation.clone()))
+                        })
+                        .collect(),
+                })
+                .collect(),
+        },
+        error.as_ref(),
+    )
 }
 
 #[cfg(test)]

@@ -4,14 +4,14 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
 use tdkt_app::AppError;
 use tdkt_app::history::{InitiativeInput, InitiativeReviewInput};
 use tdkt_domain::dates::vn;
 
-use super::{Layout, render};
+use super::{AfterForm, Layout, after_form, render_showing};
 use crate::AppState;
 use crate::auth::User;
 use crate::errors::HtmlError;
@@ -86,46 +86,43 @@ async fn show(
     error: Option<AppError>,
 ) -> Result<Response, HtmlError> {
     let v = st.app.initiatives_view(p, unit).await?;
-    let status = error
-        .as_ref()
-        .map(crate::errors::status)
-        .unwrap_or(axum::http::StatusCode::OK);
-    let mut resp = render(&InitiativesPage {
-        layout: Layout::for_user(p, "/sang-kien"),
-        unit_id: v.unit.id,
-        unit_name: v.unit.name.clone(),
-        items: v
-            .items
-            .iter()
-            .map(|i| Item {
-                id: i.id,
-                code: i.code.clone(),
-                title: i.title.clone(),
-                authors: i
-                    .authors
-                    .iter()
-                    .map(|a| a.name.clone())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                field: i.field.clone().unwrap_or_default(),
-                submitted: vn(i.submitted_on),
-                recognized: match (&i.scope, i.recognized_on) {
-                    (Some(s), Some(d)) => format!("{}, {}", scope_label(s), vn(d)),
-                    _ => String::new(),
-                },
-                effect: i.effect.clone().unwrap_or_default(),
-                used_by: i.used_by.clone().unwrap_or_default(),
-            })
-            .collect(),
-        may_register: v.may_register,
-        may_review: v.may_review,
-        staff: v.staff,
-        flash,
-        error: error.map(|e| e.to_string()),
-        today: tdkt_domain::dates::iso(tdkt_app::today()),
-    })?;
-    *resp.status_mut() = status;
-    Ok(resp)
+    render_showing(
+        &InitiativesPage {
+            layout: Layout::for_user(p, "/sang-kien"),
+            unit_id: v.unit.id,
+            unit_name: v.unit.name.clone(),
+            items: v
+                .items
+                .iter()
+                .map(|i| Item {
+                    id: i.id,
+                    code: i.code.clone(),
+                    title: i.title.clone(),
+                    authors: i
+                        .authors
+                        .iter()
+                        .map(|a| a.name.clone())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    field: i.field.clone().unwrap_or_default(),
+                    submitted: vn(i.submitted_on),
+                    recognized: match (&i.scope, i.recognized_on) {
+                        (Some(s), Some(d)) => format!("{}, {}", scope_label(s), vn(d)),
+                        _ => String::new(),
+                    },
+                    effect: i.effect.clone().unwrap_or_default(),
+                    used_by: i.used_by.clone().unwrap_or_default(),
+                })
+                .collect(),
+            may_register: v.may_register,
+            may_review: v.may_review,
+            staff: v.staff,
+            flash,
+            error: error.as_ref().map(|e| e.to_string()),
+            today: tdkt_domain::dates::iso(tdkt_app::today()),
+        },
+        error.as_ref(),
+    )
 }
 
 async fn after(
@@ -135,16 +132,10 @@ async fn after(
     done: Result<(), AppError>,
     ok: &str,
 ) -> Result<Response, HtmlError> {
-    match done {
-        Ok(()) => Ok(axum::response::Redirect::to(&format!(
-            "/sang-kien?don_vi={unit}&tb={}",
-            crate::auth::encode(ok)
-        ))
-        .into_response()),
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            show(st, p, unit, None, Some(e)).await
-        }
-        Err(e) => Err(e.into()),
+    let done = done.map(|()| ok.to_string());
+    match after_form(done, &format!("/sang-kien?don_vi={unit}"), "")? {
+        AfterForm::Redirect(r) => Ok(r),
+        AfterForm::Show(e) => show(st, p, unit, None, Some(e)).await,
     }
 }
 
@@ -154,12 +145,8 @@ async fn register(
     User(p): User,
     body: axum::body::Bytes,
 ) -> Result<Response, HtmlError> {
-    let one = |k: &str| -> String {
-        form_urlencoded::parse(&body)
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.into_owned())
-            .unwrap_or_default()
-    };
+    let form = crate::extract::FormPairs::parse(&body);
+    let one = |k: &str| form.one(k);
     let unit_raw = one("don_vi");
     let Ok(unit) = unit_raw.trim().parse::<i64>() else {
         return Err(AppError::Invalid(tdkt_domain::Invalid::new(
@@ -169,17 +156,15 @@ async fn register(
         .into());
     };
     let mut authors = Vec::new();
-    for (k, v) in form_urlencoded::parse(&body) {
-        if k == "tac_gia" {
-            match v.trim().parse::<i64>() {
-                Ok(id) => authors.push(id),
-                Err(_) => {
-                    let e = AppError::Invalid(tdkt_domain::Invalid::new(
-                        "tac_gia",
-                        format!("«{v}» không phải là mã cá nhân"),
-                    ));
-                    return show(&st, &p, unit, None, Some(e)).await;
-                }
+    for v in form.all("tac_gia") {
+        match v.trim().parse::<i64>() {
+            Ok(id) => authors.push(id),
+            Err(_) => {
+                let e = AppError::Invalid(tdkt_domain::Invalid::new(
+                    "tac_gia",
+                    format!("«{v}» không phải là mã cá nhân"),
+                ));
+                return show(&st, &p, unit, None, Some(e)).await;
             }
         }
     }

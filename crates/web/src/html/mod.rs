@@ -142,6 +142,47 @@ pub fn render(t: &impl Template) -> Result<Response, HtmlError> {
         .map_err(|e| HtmlError(AppError::Internal(format!("template: {e}"))))
 }
 
+/// A page that shows a form's error: 200 without one, else the error's status (422, 409…).
+pub fn render_showing(t: &impl Template, error: Option<&AppError>) -> Result<Response, HtmlError> {
+    let mut resp = render(t)?;
+    if let Some(e) = error {
+        *resp.status_mut() = crate::errors::status(e);
+    }
+    Ok(resp)
+}
+
+/// Where a form post leads.
+pub enum AfterForm {
+    /// Done: back to the page with the flash message.
+    Redirect(Response),
+    /// Bad input or a conflict: show the page again with the error.
+    Show(AppError),
+}
+
+/// Decides [`AfterForm`] for a form post: success redirects to `path` with `ok` as the flash
+/// (then `anchor`); input errors and conflicts are shown on the page; anything else becomes an
+/// error page.
+pub fn after_form(
+    done: Result<String, AppError>,
+    path: &str,
+    anchor: &str,
+) -> Result<AfterForm, HtmlError> {
+    match done {
+        Ok(ok) => {
+            let sep = if path.contains('?') { '&' } else { '?' };
+            Ok(AfterForm::Redirect(
+                axum::response::Redirect::to(&format!(
+                    "{path}{sep}tb={}{anchor}",
+                    crate::auth::encode(&ok)
+                ))
+                .into_response(),
+            ))
+        }
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => Ok(AfterForm::Show(e)),
+        Err(e) => Err(e.into()),
+    }
+}
+
 pub fn role_labels(p: &Principal) -> Vec<String> {
     p.grants
         .iter()

@@ -9,10 +9,9 @@ use serde::Deserialize;
 use tdkt_domain::dates::vn;
 use tdkt_store::{Paging, PersonRow, UnitFilter, UnitRef, UnitRow};
 
-use axum::response::IntoResponse;
 use tdkt_app::AppError;
 
-use super::{Layout, render};
+use super::{AfterForm, Layout, after_form, render, render_showing};
 use crate::AppState;
 use crate::auth::User;
 use crate::errors::HtmlError;
@@ -328,82 +327,79 @@ async fn unit_page(
     let item = UnitItem::from(&v.unit);
     let mut ancestors = v.ancestors.clone();
     ancestors.reverse();
-    let status = error
-        .as_ref()
-        .map(crate::errors::status)
-        .unwrap_or(axum::http::StatusCode::OK);
-    let mut resp = render(&UnitPage {
-        layout: Layout::for_user(p, "/don-vi"),
-        u: UnitDetail {
-            id: v.unit.id,
-            code: v.unit.code.clone(),
-            name: v.unit.name.clone(),
-            kind: v.unit.kind.label(),
-            short_name: v.unit.short_name.clone(),
-            validity: validity(&v.unit),
-            ended: item.ended,
-            note: v.unit.note.clone(),
-            illustrative: v.unit.illustrative,
+    render_showing(
+        &UnitPage {
+            layout: Layout::for_user(p, "/don-vi"),
+            u: UnitDetail {
+                id: v.unit.id,
+                code: v.unit.code.clone(),
+                name: v.unit.name.clone(),
+                kind: v.unit.kind.label(),
+                short_name: v.unit.short_name.clone(),
+                validity: validity(&v.unit),
+                ended: item.ended,
+                note: v.unit.note.clone(),
+                illustrative: v.unit.illustrative,
+            },
+            ancestors,
+            lineage: v
+                .lineage
+                .iter()
+                .map(|e| EventItem {
+                    date: vn(e.date),
+                    kind: e.kind.label(),
+                    from: e.from.clone(),
+                    to: e.to.clone(),
+                    legal_basis: e.legal_basis.clone(),
+                    note: e.note.clone(),
+                })
+                .collect(),
+            history: v
+                .history
+                .iter()
+                .map(|h| HistoryItem {
+                    name: h.name.clone(),
+                    kind: h.kind.label(),
+                    until: vn(h.valid_to),
+                })
+                .collect(),
+            clusters: v
+                .clusters
+                .iter()
+                .map(|c| ClusterItem {
+                    id: c.cluster_id,
+                    name: c.cluster_name.clone(),
+                    year: c.year,
+                    role: c.role.label(),
+                })
+                .collect(),
+            children: v.children.items.iter().map(UnitItem::from).collect(),
+            people_total: v.people.as_ref().map(|p| p.total as usize).unwrap_or(0),
+            today: vn(tdkt_app::today()),
+            verdicts: verdict_rows(&v.verdicts),
+            ratings: v
+                .ratings
+                .iter()
+                .map(|r| {
+                    (
+                        r.year,
+                        r.rating.label(),
+                        r.disciplined
+                            .map(|d| d.to_string())
+                            .unwrap_or_else(|| "chưa báo cáo".into()),
+                    )
+                })
+                .collect(),
+            may_write_unit: v.may_write_unit,
+            may_write_people: v.may_write_people,
+            flash,
+            error: error.as_ref().map(|e| e.to_string()),
+            people: v
+                .people
+                .map(|p| p.items.iter().map(PersonItem::from).collect()),
         },
-        ancestors,
-        lineage: v
-            .lineage
-            .iter()
-            .map(|e| EventItem {
-                date: vn(e.date),
-                kind: e.kind.label(),
-                from: e.from.clone(),
-                to: e.to.clone(),
-                legal_basis: e.legal_basis.clone(),
-                note: e.note.clone(),
-            })
-            .collect(),
-        history: v
-            .history
-            .iter()
-            .map(|h| HistoryItem {
-                name: h.name.clone(),
-                kind: h.kind.label(),
-                until: vn(h.valid_to),
-            })
-            .collect(),
-        clusters: v
-            .clusters
-            .iter()
-            .map(|c| ClusterItem {
-                id: c.cluster_id,
-                name: c.cluster_name.clone(),
-                year: c.year,
-                role: c.role.label(),
-            })
-            .collect(),
-        children: v.children.items.iter().map(UnitItem::from).collect(),
-        people_total: v.people.as_ref().map(|p| p.total as usize).unwrap_or(0),
-        today: vn(tdkt_app::today()),
-        verdicts: verdict_rows(&v.verdicts),
-        ratings: v
-            .ratings
-            .iter()
-            .map(|r| {
-                (
-                    r.year,
-                    r.rating.label(),
-                    r.disciplined
-                        .map(|d| d.to_string())
-                        .unwrap_or_else(|| "chưa báo cáo".into()),
-                )
-            })
-            .collect(),
-        may_write_unit: v.may_write_unit,
-        may_write_people: v.may_write_people,
-        flash,
-        error: error.map(|e| e.to_string()),
-        people: v
-            .people
-            .map(|p| p.items.iter().map(PersonItem::from).collect()),
-    })?;
-    *resp.status_mut() = status;
-    Ok(resp)
+        error.as_ref(),
+    )
 }
 
 async fn after_unit(
@@ -412,16 +408,9 @@ async fn after_unit(
     id: i64,
     done: Result<String, AppError>,
 ) -> Result<Response, HtmlError> {
-    match done {
-        Ok(ok) => Ok(axum::response::Redirect::to(&format!(
-            "/don-vi/{id}?tb={}",
-            crate::auth::encode(&ok)
-        ))
-        .into_response()),
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            unit_page(st, p, id, None, Some(e)).await
-        }
-        Err(e) => Err(e.into()),
+    match after_form(done, &format!("/don-vi/{id}"), "")? {
+        AfterForm::Redirect(r) => Ok(r),
+        AfterForm::Show(e) => unit_page(st, p, id, None, Some(e)).await,
     }
 }
 
@@ -620,20 +609,7 @@ async fn person_page(
     let v = st.app.person_view(p, id).await?;
     let x = &v.person;
     let local = st.app.local_award_kinds().await?;
-    let name_of = |code: &str| {
-        st.app
-            .rules
-            .catalog
-            .get(code)
-            .map(|a| a.name.clone())
-            .or_else(|| {
-                local
-                    .iter()
-                    .find(|k| k.code == code)
-                    .map(|k| k.name.clone())
-            })
-            .unwrap_or_else(|| code.to_string())
-    };
+    let name_of = |code: &str| st.app.award_name(&local, code);
     let codes = |titles: bool| -> Vec<(String, String)> {
         let shipped = st
             .app
@@ -653,106 +629,103 @@ async fn person_page(
             .map(|k| (k.code.clone(), k.name.clone()));
         shipped.chain(own).collect()
     };
-    let status = error
-        .as_ref()
-        .map(crate::errors::status)
-        .unwrap_or(axum::http::StatusCode::OK);
-    let mut resp = render(&PersonPage {
-        layout: Layout::for_user(p, "/ca-nhan"),
-        name: x.full_name.clone(),
-        illustrative: x.illustrative,
-        gender: x.gender.label(),
-        birth: x.birth.map(|b| b.vn()).unwrap_or_else(|| "Chưa có".into()),
-        cccd: x.cccd.clone().unwrap_or_else(|| "Chưa có".into()),
-        position: x.position.clone().unwrap_or_default(),
-        unit_id: x.unit_id,
-        unit_name: x.unit_name.clone(),
-        unit_path: v.unit_path.clone(),
-        ratings: v
-            .ratings
-            .iter()
-            .map(|r| (r.year, r.rating.label()))
-            .collect(),
-        positions: v
-            .positions
-            .iter()
-            .map(|p| PositionItem {
-                from: vn(p.start_date),
-                until: p.end_date.map(vn).unwrap_or_else(|| "nay".into()),
-                unit_id: p.unit_id,
-                unit: p.unit_name.clone(),
-                position: p.position.clone().unwrap_or_default(),
-            })
-            .collect(),
-        id,
-        may_edit: v.may_edit,
-        flash,
-        error: error.map(|e| e.to_string()),
-        today: vn(tdkt_app::today()),
-        pack: v
-            .verdicts
-            .first()
-            .map(|x| x.rule_pack.name.clone())
-            .unwrap_or_default(),
-        verdicts: verdict_rows(&v.verdicts),
-        titles: v
-            .titles
-            .iter()
-            .map(|t| {
-                (
-                    t.year,
-                    name_of(&t.code),
-                    t.decision.clone().unwrap_or_default(),
-                    t.code.clone(),
-                )
-            })
-            .collect(),
-        awards: v
-            .awards
-            .iter()
-            .map(|a| {
-                (
-                    vn(a.date),
-                    name_of(&a.code),
-                    a.decision.clone().unwrap_or_default(),
-                )
-            })
-            .collect(),
-        initiatives: v
-            .initiatives
-            .iter()
-            .map(|i| {
-                let rec = match (&i.scope, i.recognized_on) {
-                    (Some(sc), Some(d)) => format!(
-                        "công nhận {} ngày {}",
-                        match sc.as_str() {
-                            "co_so" => "cấp cơ sở",
-                            "tinh" => "cấp tỉnh",
-                            _ => "toàn quốc",
-                        },
-                        vn(d)
-                    ),
-                    _ => "chưa xét công nhận".into(),
-                };
-                let used = i
-                    .used_by
-                    .as_ref()
-                    .map(|u| format!("; đã dùng cho {u}"))
-                    .unwrap_or_default();
-                format!("{} — {} ({rec}{used})", i.code, i.title)
-            })
-            .collect(),
-        free_initiatives: v
-            .initiatives
-            .iter()
-            .filter(|i| i.recognized_on.is_some() && i.used_by.is_none())
-            .map(|i| (i.code.clone(), format!("{} — {}", i.code, i.title)))
-            .collect(),
-        title_codes: codes(true),
-        award_codes: codes(false),
-    })?;
-    *resp.status_mut() = status;
-    Ok(resp)
+    render_showing(
+        &PersonPage {
+            layout: Layout::for_user(p, "/ca-nhan"),
+            name: x.full_name.clone(),
+            illustrative: x.illustrative,
+            gender: x.gender.label(),
+            birth: x.birth.map(|b| b.vn()).unwrap_or_else(|| "Chưa có".into()),
+            cccd: x.cccd.clone().unwrap_or_else(|| "Chưa có".into()),
+            position: x.position.clone().unwrap_or_default(),
+            unit_id: x.unit_id,
+            unit_name: x.unit_name.clone(),
+            unit_path: v.unit_path.clone(),
+            ratings: v
+                .ratings
+                .iter()
+                .map(|r| (r.year, r.rating.label()))
+                .collect(),
+            positions: v
+                .positions
+                .iter()
+                .map(|p| PositionItem {
+                    from: vn(p.start_date),
+                    until: p.end_date.map(vn).unwrap_or_else(|| "nay".into()),
+                    unit_id: p.unit_id,
+                    unit: p.unit_name.clone(),
+                    position: p.position.clone().unwrap_or_default(),
+                })
+                .collect(),
+            id,
+            may_edit: v.may_edit,
+            flash,
+            error: error.as_ref().map(|e| e.to_string()),
+            today: vn(tdkt_app::today()),
+            pack: v
+                .verdicts
+                .first()
+                .map(|x| x.rule_pack.name.clone())
+                .unwrap_or_default(),
+            verdicts: verdict_rows(&v.verdicts),
+            titles: v
+                .titles
+                .iter()
+                .map(|t| {
+                    (
+                        t.year,
+                        name_of(&t.code),
+                        t.decision.clone().unwrap_or_default(),
+                        t.code.clone(),
+                    )
+                })
+                .collect(),
+            awards: v
+                .awards
+                .iter()
+                .map(|a| {
+                    (
+                        vn(a.date),
+                        name_of(&a.code),
+                        a.decision.clone().unwrap_or_default(),
+                    )
+                })
+                .collect(),
+            initiatives: v
+                .initiatives
+                .iter()
+                .map(|i| {
+                    let rec = match (&i.scope, i.recognized_on) {
+                        (Some(sc), Some(d)) => format!(
+                            "công nhận {} ngày {}",
+                            match sc.as_str() {
+                                "co_so" => "cấp cơ sở",
+                                "tinh" => "cấp tỉnh",
+                                _ => "toàn quốc",
+                            },
+                            vn(d)
+                        ),
+                        _ => "chưa xét công nhận".into(),
+                    };
+                    let used = i
+                        .used_by
+                        .as_ref()
+                        .map(|u| format!("; đã dùng cho {u}"))
+                        .unwrap_or_default();
+                    format!("{} — {} ({rec}{used})", i.code, i.title)
+                })
+                .collect(),
+            free_initiatives: v
+                .initiatives
+                .iter()
+                .filter(|i| i.recognized_on.is_some() && i.used_by.is_none())
+                .map(|i| (i.code.clone(), format!("{} — {}", i.code, i.title)))
+                .collect(),
+            title_codes: codes(true),
+            award_codes: codes(false),
+        },
+        error.as_ref(),
+    )
 }
 
 #[derive(Deserialize)]
@@ -851,16 +824,10 @@ async fn after_person(
     done: Result<(), AppError>,
     ok: &str,
 ) -> Result<Response, HtmlError> {
-    match done {
-        Ok(()) => Ok(axum::response::Redirect::to(&format!(
-            "/ca-nhan/{id}?tb={}#xet-dieu-kien",
-            crate::auth::encode(ok)
-        ))
-        .into_response()),
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            person_page(st, p, id, None, Some(e)).await
-        }
-        Err(e) => Err(e.into()),
+    let done = done.map(|()| ok.to_string());
+    match after_form(done, &format!("/ca-nhan/{id}"), "#xet-dieu-kien")? {
+        AfterForm::Redirect(r) => Ok(r),
+        AfterForm::Show(e) => person_page(st, p, id, None, Some(e)).await,
     }
 }
 
