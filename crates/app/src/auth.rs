@@ -87,14 +87,20 @@ pub struct IpThrottle {
 }
 
 impl IpThrottle {
-    fn blocked(&self, ip: IpAddr, now: OffsetDateTime, window: Duration, max: u32) -> bool {
+    pub(crate) fn blocked(
+        &self,
+        ip: IpAddr,
+        now: OffsetDateTime,
+        window: Duration,
+        max: u32,
+    ) -> bool {
         let mut map = self.failures.lock().expect("throttle lock");
         let list = map.entry(ip).or_default();
         list.retain(|t| *t > now - window);
         list.len() as u32 >= max
     }
 
-    fn fail(&self, ip: IpAddr, now: OffsetDateTime) {
+    pub(crate) fn fail(&self, ip: IpAddr, now: OffsetDateTime) {
         let mut map = self.failures.lock().expect("throttle lock");
         map.entry(ip).or_default().push(now);
         // Keep memory bounded under a spray of addresses.

@@ -7,8 +7,10 @@ pub mod audit;
 pub mod auth;
 pub mod clusters;
 pub mod conference;
+pub mod decisions;
 pub mod demo;
 mod demo_conference;
+pub mod dossiers;
 pub mod error;
 pub mod history;
 pub mod people;
@@ -64,7 +66,12 @@ pub struct App {
     pub settings: Settings,
     /// The award catalog and rule packs (rules/*.toml).
     pub rules: Arc<tdkt_domain::eligibility::RuleSet>,
+    /// Dossier procedure settings (rules/procedure.toml): time limits, holidays, council
+    /// thresholds, consultation, document limits.
+    pub procedure: Arc<tdkt_domain::dossier::procedure::Procedure>,
     pub(crate) throttle: Arc<auth::IpThrottle>,
+    /// Public comments per address.
+    pub(crate) comment_throttle: Arc<auth::IpThrottle>,
 }
 
 impl App {
@@ -73,7 +80,9 @@ impl App {
             store,
             settings,
             rules: Arc::new(tdkt_domain::eligibility::RuleSet::builtin()),
+            procedure: Arc::new(tdkt_domain::dossier::procedure::Procedure::builtin()),
             throttle: Arc::default(),
+            comment_throttle: Arc::default(),
         }
     }
 }

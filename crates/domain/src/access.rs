@@ -29,6 +29,12 @@ code_enum!(
         ClusterVote = "cum.bo_phieu", "Bỏ phiếu thay mặt đơn vị thành viên";
         InitiativeReview = "sang_kien.cong_nhan", "Ghi kết quả xét công nhận sáng kiến";
         CatalogWrite = "danh_muc.sua", "Thêm danh hiệu, hình thức khen thưởng của địa phương";
+        DossierRead = "ho_so.xem", "Xem hồ sơ đề nghị khen thưởng";
+        DossierPrepare = "ho_so.lap", "Lập, gửi, bổ sung, rút hồ sơ của đơn vị";
+        DossierProcess = "ho_so.tham_dinh", "Tiếp nhận, thẩm định, lấy ý kiến, đưa ra Hội đồng";
+        DossierDecide = "ho_so.phe_duyet", "Duyệt, ký quyết định, huỷ khen thưởng";
+        CouncilVote = "hoi_dong.bo_phieu", "Bỏ phiếu kín của thành viên Hội đồng";
+        TemplateWrite = "mau_in.sua", "Sửa mẫu in bằng khen, giấy khen";
     }
 );
 
@@ -69,6 +75,8 @@ pub const POLICY: &[(Role, Action, &[Reach])] = &[
     (Admin, ClusterScore, IN_TREE),
     (Admin, InitiativeReview, IN_TREE),
     (Admin, CatalogWrite, IN_TREE),
+    (Admin, DossierRead, IN_TREE),
+    (Admin, TemplateWrite, IN_TREE),
     (BoardSpecialist, UnitRead, ANYWHERE),
     (BoardSpecialist, UnitWrite, IN_TREE),
     (BoardSpecialist, LineageWrite, IN_TREE),
@@ -78,23 +86,34 @@ pub const POLICY: &[(Role, Action, &[Reach])] = &[
     (BoardSpecialist, ClusterScore, IN_TREE),
     (BoardSpecialist, ClusterVote, OWN),
     (BoardSpecialist, InitiativeReview, IN_TREE),
+    (BoardSpecialist, DossierRead, IN_TREE),
+    (BoardSpecialist, DossierProcess, IN_TREE),
+    (BoardSpecialist, TemplateWrite, IN_TREE),
     (BoardLeader, UnitRead, ANYWHERE),
     (BoardLeader, PersonRead, IN_TREE),
     (BoardLeader, ClusterVote, OWN),
+    (BoardLeader, DossierRead, IN_TREE),
+    (BoardLeader, DossierDecide, IN_TREE),
     (CouncilMember, UnitRead, ANYWHERE),
     (CouncilMember, PersonRead, IN_TREE),
+    (CouncilMember, DossierRead, IN_TREE),
+    (CouncilMember, CouncilVote, OWN),
     (UnitClerk, UnitRead, ANYWHERE),
     (UnitClerk, PersonRead, IN_TREE),
     (UnitClerk, PersonWrite, IN_TREE),
     (UnitClerk, ClusterScore, IN_TREE),
     (UnitClerk, ClusterVote, OWN),
+    (UnitClerk, DossierRead, IN_TREE),
+    (UnitClerk, DossierPrepare, IN_TREE),
     (ClusterOfficer, UnitRead, ANYWHERE),
     (ClusterOfficer, PersonRead, IN_TREE),
     (ClusterOfficer, ClusterManage, IN_TREE),
     (ClusterOfficer, ClusterScore, IN_TREE),
     (ClusterOfficer, ClusterVote, OWN),
+    (ClusterOfficer, DossierRead, IN_TREE),
     (Viewer, UnitRead, ANYWHERE),
     (Viewer, PersonRead, IN_TREE),
+    (Viewer, DossierRead, IN_TREE),
 ];
 
 pub fn allows(role: Role, action: Action, reach: Reach) -> bool {
@@ -197,6 +216,8 @@ mod tests {
                     (ClusterScore, "OS"),
                     (InitiativeReview, "OS"),
                     (CatalogWrite, "OS"),
+                    (DossierRead, "OS"),
+                    (TemplateWrite, "OS"),
                 ],
             ),
             (
@@ -211,13 +232,30 @@ mod tests {
                     (ClusterScore, "OS"),
                     (ClusterVote, "O"),
                     (InitiativeReview, "OS"),
+                    (DossierRead, "OS"),
+                    (DossierProcess, "OS"),
+                    (TemplateWrite, "OS"),
                 ],
             ),
             (
                 BoardLeader,
-                &[(UnitRead, "OSX"), (PersonRead, "OS"), (ClusterVote, "O")],
+                &[
+                    (UnitRead, "OSX"),
+                    (PersonRead, "OS"),
+                    (ClusterVote, "O"),
+                    (DossierRead, "OS"),
+                    (DossierDecide, "OS"),
+                ],
             ),
-            (CouncilMember, &[(UnitRead, "OSX"), (PersonRead, "OS")]),
+            (
+                CouncilMember,
+                &[
+                    (UnitRead, "OSX"),
+                    (PersonRead, "OS"),
+                    (DossierRead, "OS"),
+                    (CouncilVote, "O"),
+                ],
+            ),
             (
                 UnitClerk,
                 &[
@@ -226,6 +264,8 @@ mod tests {
                     (PersonWrite, "OS"),
                     (ClusterScore, "OS"),
                     (ClusterVote, "O"),
+                    (DossierRead, "OS"),
+                    (DossierPrepare, "OS"),
                 ],
             ),
             (
@@ -236,9 +276,13 @@ mod tests {
                     (ClusterManage, "OS"),
                     (ClusterScore, "OS"),
                     (ClusterVote, "O"),
+                    (DossierRead, "OS"),
                 ],
             ),
-            (Viewer, &[(UnitRead, "OSX"), (PersonRead, "OS")]),
+            (
+                Viewer,
+                &[(UnitRead, "OSX"), (PersonRead, "OS"), (DossierRead, "OS")],
+            ),
         ];
         let mut checked = 0;
         for role in Role::ALL {

@@ -32,6 +32,11 @@ const MIGRATIONS: &[sql::migrate::Migration] = &[
         name: "history",
         sql: include_str!("../migrations/0003_history.sql"),
     },
+    sql::migrate::Migration {
+        version: 4,
+        name: "dossiers",
+        sql: include_str!("../migrations/0004_dossiers.sql"),
+    },
 ];
 
 #[derive(Debug, Clone)]

@@ -117,6 +117,30 @@ pub(crate) async fn list_users(pool: &Pool<Db>) -> StoreResult<Vec<UserRow>> {
     rows.iter().map(user_from_row).collect()
 }
 
+pub(crate) async fn users_with_role(
+    pool: &Pool<Db>,
+    role: Role,
+    unit_id: i64,
+) -> StoreResult<Vec<UserRow>> {
+    let cols = USER_COLUMNS
+        .split(", ")
+        .map(|c| format!("u.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT {cols} FROM users u JOIN role_grants g ON g.user_id = u.id
+         WHERE g.role = $1 AND g.unit_id = $2 AND u.active = $3 ORDER BY u.display_name, u.id"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(role.code())
+        .bind(unit_id)
+        .bind(true)
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    rows.iter().map(user_from_row).collect()
+}
+
 pub(crate) async fn grants(pool: &Pool<Db>, user_id: i64) -> StoreResult<Vec<Grant>> {
     let rows = sqlx::query(
         "SELECT role, unit_id FROM role_grants WHERE user_id = $1 ORDER BY role, unit_id",

@@ -420,7 +420,7 @@ pub(crate) async fn open_ballot(
     Ok(after)
 }
 
-fn paper_key() -> String {
+pub(crate) fn paper_key() -> String {
     let mut buf = [0u8; 16];
     getrandom::fill(&mut buf).expect("the OS has randomness");
     hex::encode(buf)

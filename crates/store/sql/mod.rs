@@ -8,6 +8,7 @@ mod accounts;
 mod audit;
 mod clusters;
 mod conference;
+mod dossiers;
 mod history;
 pub mod migrate;
 mod people;
@@ -167,6 +168,13 @@ impl Store for Backend {
     }
     async fn list_users(&self) -> StoreResult<Vec<UserRow>> {
         accounts::list_users(dialect::reader(self)).await
+    }
+    async fn users_with_role(
+        &self,
+        role: tdkt_domain::access::Role,
+        unit_id: i64,
+    ) -> StoreResult<Vec<UserRow>> {
+        accounts::users_with_role(dialect::reader(self), role, unit_id).await
     }
     async fn user_grants(&self, user_id: i64) -> StoreResult<Vec<Grant>> {
         accounts::grants(dialect::reader(self), user_id).await
@@ -465,6 +473,138 @@ impl Store for Backend {
     }
     async fn member_stats(&self, unit_id: i64, year: i32) -> StoreResult<MemberStats> {
         history::member_stats(dialect::reader(self), unit_id, year).await
+    }
+
+    async fn create_dossier(&self, actor: &Actor, new: NewDossier) -> StoreResult<DossierRow> {
+        dossiers::create(self, actor, new).await
+    }
+    async fn dossier(&self, id: i64) -> StoreResult<DossierRow> {
+        dossiers::by_id(dialect::reader(self), id).await
+    }
+    async fn list_dossiers(&self, filter: &DossierFilter) -> StoreResult<Vec<DossierSummary>> {
+        dossiers::list(dialect::reader(self), filter).await
+    }
+    async fn replace_nominees(
+        &self,
+        actor: &Actor,
+        dossier_id: i64,
+        expected_version: i64,
+        nominees: &[NewNominee],
+    ) -> StoreResult<DossierRow> {
+        dossiers::replace_nominees(self, actor, dossier_id, expected_version, nominees).await
+    }
+    async fn move_dossier(
+        &self,
+        actor: &Actor,
+        dossier_id: i64,
+        mv: DossierMove,
+    ) -> StoreResult<DossierRow> {
+        dossiers::move_dossier(self, actor, dossier_id, mv).await
+    }
+    async fn add_document(
+        &self,
+        actor: &Actor,
+        dossier_id: i64,
+        doc: NewDocument,
+    ) -> StoreResult<DocumentRow> {
+        dossiers::add_document(self, actor, dossier_id, doc).await
+    }
+    async fn dossier_documents(&self, dossier_id: i64) -> StoreResult<Vec<DocumentRow>> {
+        dossiers::documents(dialect::reader(self), dossier_id).await
+    }
+    async fn blob(&self, sha256: &str) -> StoreResult<(String, Vec<u8>)> {
+        dossiers::blob(dialect::reader(self), sha256).await
+    }
+    async fn dossier_events(&self, dossier_id: i64) -> StoreResult<Vec<EventRow>> {
+        dossiers::events(dialect::reader(self), dossier_id).await
+    }
+    async fn appraise(
+        &self,
+        actor: &Actor,
+        dossier_id: i64,
+        appraisal: &Appraisal,
+    ) -> StoreResult<DossierRow> {
+        dossiers::appraise(self, actor, dossier_id, appraisal).await
+    }
+    async fn nominee_duplicates(&self, dossier_id: i64) -> StoreResult<Vec<DuplicateRow>> {
+        dossiers::duplicates(dialect::reader(self), dossier_id).await
+    }
+    async fn add_comment(
+        &self,
+        actor: &Actor,
+        dossier_id: i64,
+        comment: NewComment,
+    ) -> StoreResult<CommentRow> {
+        dossiers::add_comment(self, actor, dossier_id, comment).await
+    }
+    async fn moderate_comment(
+        &self,
+        actor: &Actor,
+        comment_id: i64,
+        status: &str,
+    ) -> StoreResult<CommentRow> {
+        dossiers::moderate_comment(self, actor, comment_id, status).await
+    }
+    async fn dossier_comments(&self, dossier_id: i64) -> StoreResult<Vec<CommentRow>> {
+        dossiers::comments(dialect::reader(self), dossier_id).await
+    }
+    async fn open_council_vote(
+        &self,
+        actor: &Actor,
+        dossier_id: i64,
+        mv: DossierMove,
+        rules_json: &str,
+        rule_hash: &str,
+    ) -> StoreResult<CouncilBallotRow> {
+        dossiers::open_council_vote(self, actor, dossier_id, mv, rules_json, rule_hash).await
+    }
+    async fn council_ballot(&self, dossier_id: i64) -> StoreResult<Option<CouncilBallotRow>> {
+        dossiers::council_ballot(dialect::reader(self), dossier_id).await
+    }
+    async fn cast_council_vote(
+        &self,
+        actor: &Actor,
+        ballot_id: i64,
+        member: i64,
+        mode: &str,
+        choices_json: &str,
+    ) -> StoreResult<()> {
+        dossiers::cast_council_vote(self, actor, ballot_id, member, mode, choices_json).await
+    }
+    async fn council_voters(&self, ballot_id: i64) -> StoreResult<Vec<(i64, String)>> {
+        dossiers::council_voters(dialect::reader(self), ballot_id).await
+    }
+    async fn council_papers(&self, ballot_id: i64) -> StoreResult<Vec<String>> {
+        dossiers::council_papers(dialect::reader(self), ballot_id).await
+    }
+    async fn close_council_vote(
+        &self,
+        actor: &Actor,
+        ballot_id: i64,
+        result_json: &str,
+        passed: &[(i64, bool)],
+    ) -> StoreResult<CouncilBallotRow> {
+        dossiers::close_council_vote(self, actor, ballot_id, result_json, passed).await
+    }
+    async fn issue_decision(&self, actor: &Actor, new: NewDecision) -> StoreResult<DecisionRow> {
+        dossiers::issue_decision(self, actor, new).await
+    }
+    async fn decision_of(&self, dossier_id: i64) -> StoreResult<Option<DecisionRow>> {
+        dossiers::decision_of(dialect::reader(self), dossier_id).await
+    }
+    async fn search_register(&self, filter: &RegisterFilter) -> StoreResult<Vec<RegisterRow>> {
+        dossiers::search_register(dialect::reader(self), filter).await
+    }
+    async fn certificate_template(&self, award_code: &str) -> StoreResult<Option<String>> {
+        dossiers::certificate_template(dialect::reader(self), award_code).await
+    }
+    async fn put_certificate_template(
+        &self,
+        actor: &Actor,
+        award_code: &str,
+        json: &str,
+    ) -> StoreResult<()> {
+        dossiers::put_certificate_template(self, actor, award_code, json).await
     }
 
     async fn audit_entries(&self, after: i64, limit: i64) -> StoreResult<Vec<AuditEntry>> {

@@ -3,6 +3,7 @@
 //! land together or not at all. Backends: `tdkt-store-sqlite`, `tdkt-store-postgres`.
 
 mod conference;
+mod dossiers;
 mod history;
 mod rows;
 
@@ -10,6 +11,7 @@ mod rows;
 pub mod conformance;
 
 pub use conference::*;
+pub use dossiers::*;
 pub use history::*;
 pub use rows::*;
 
@@ -117,6 +119,12 @@ pub trait Store: Send + Sync {
     async fn user_by_username(&self, username: &str) -> StoreResult<Option<UserRow>>;
     async fn list_users(&self) -> StoreResult<Vec<UserRow>>;
     async fn user_grants(&self, user_id: i64) -> StoreResult<Vec<Grant>>;
+    /// Active users holding `role` granted exactly on `unit_id` (e.g. a council's members).
+    async fn users_with_role(
+        &self,
+        role: tdkt_domain::access::Role,
+        unit_id: i64,
+    ) -> StoreResult<Vec<UserRow>>;
     async fn set_password(
         &self,
         actor: &Actor,
@@ -324,6 +332,107 @@ pub trait Store: Send + Sync {
     async fn unit_ratings(&self, unit_id: i64) -> StoreResult<Vec<UnitRatingRow>>;
     /// Members of a unit's subtree in a year: count, by rating, by title.
     async fn member_stats(&self, unit_id: i64, year: i32) -> StoreResult<MemberStats>;
+
+    // ---- dossiers
+    /// Creates a draft dossier with its nominees; its code is `HS-{year}-{id}`.
+    async fn create_dossier(&self, actor: &Actor, new: NewDossier) -> StoreResult<DossierRow>;
+    async fn dossier(&self, id: i64) -> StoreResult<DossierRow>;
+    async fn list_dossiers(&self, filter: &DossierFilter) -> StoreResult<Vec<DossierSummary>>;
+    /// Replaces the nominee list if the dossier is still at `expected_version`; the old entries
+    /// stay, marked removed.
+    async fn replace_nominees(
+        &self,
+        actor: &Actor,
+        dossier_id: i64,
+        expected_version: i64,
+        nominees: &[NewNominee],
+    ) -> StoreResult<DossierRow>;
+    /// Applies one workflow step if the dossier is still at the expected version and state;
+    /// otherwise a conflict naming the current state.
+    async fn move_dossier(
+        &self,
+        actor: &Actor,
+        dossier_id: i64,
+        mv: DossierMove,
+    ) -> StoreResult<DossierRow>;
+    /// Stores the file once by its hash and adds a version (never replaces one).
+    async fn add_document(
+        &self,
+        actor: &Actor,
+        dossier_id: i64,
+        doc: NewDocument,
+    ) -> StoreResult<DocumentRow>;
+    async fn dossier_documents(&self, dossier_id: i64) -> StoreResult<Vec<DocumentRow>>;
+    /// A stored file: its type and bytes.
+    async fn blob(&self, sha256: &str) -> StoreResult<(String, Vec<u8>)>;
+    async fn dossier_events(&self, dossier_id: i64) -> StoreResult<Vec<EventRow>>;
+    /// Records the specialist's appraisal of one nominee (dossier under appraisal only).
+    async fn appraise(
+        &self,
+        actor: &Actor,
+        dossier_id: i64,
+        appraisal: &Appraisal,
+    ) -> StoreResult<DossierRow>;
+    /// The same nominee proposed for the same award and year elsewhere (dossiers not withdrawn
+    /// or rejected, or the register), and the same achievement text twice.
+    async fn nominee_duplicates(&self, dossier_id: i64) -> StoreResult<Vec<DuplicateRow>>;
+    async fn add_comment(
+        &self,
+        actor: &Actor,
+        dossier_id: i64,
+        comment: NewComment,
+    ) -> StoreResult<CommentRow>;
+    async fn moderate_comment(
+        &self,
+        actor: &Actor,
+        comment_id: i64,
+        status: &str,
+    ) -> StoreResult<CommentRow>;
+    async fn dossier_comments(&self, dossier_id: i64) -> StoreResult<Vec<CommentRow>>;
+    /// Moves the dossier to the council vote and opens the ballot with its frozen rules, in one
+    /// transaction.
+    async fn open_council_vote(
+        &self,
+        actor: &Actor,
+        dossier_id: i64,
+        mv: DossierMove,
+        rules_json: &str,
+        rule_hash: &str,
+    ) -> StoreResult<CouncilBallotRow>;
+    async fn council_ballot(&self, dossier_id: i64) -> StoreResult<Option<CouncilBallotRow>>;
+    /// One member's paper: the voter row and the paper are written together but unlinked. A
+    /// second vote by the same member is a conflict.
+    async fn cast_council_vote(
+        &self,
+        actor: &Actor,
+        ballot_id: i64,
+        member: i64,
+        mode: &str,
+        choices_json: &str,
+    ) -> StoreResult<()>;
+    /// Members who voted, with how (`truc_tiep`, `van_ban`).
+    async fn council_voters(&self, ballot_id: i64) -> StoreResult<Vec<(i64, String)>>;
+    async fn council_papers(&self, ballot_id: i64) -> StoreResult<Vec<String>>;
+    /// Stores the result and each nominee's outcome; shuffles the papers' keys.
+    async fn close_council_vote(
+        &self,
+        actor: &Actor,
+        ballot_id: i64,
+        result_json: &str,
+        passed: &[(i64, bool)],
+    ) -> StoreResult<CouncilBallotRow>;
+    /// Numbers the decision (per authority and year), stores it, writes one award record per
+    /// awardee and moves the dossier to "decision issued", in one transaction.
+    async fn issue_decision(&self, actor: &Actor, new: NewDecision) -> StoreResult<DecisionRow>;
+    async fn decision_of(&self, dossier_id: i64) -> StoreResult<Option<DecisionRow>>;
+    async fn search_register(&self, filter: &RegisterFilter) -> StoreResult<Vec<RegisterRow>>;
+    async fn certificate_template(&self, award_code: &str) -> StoreResult<Option<String>>;
+    async fn put_certificate_template(
+        &self,
+        actor: &Actor,
+        award_code: &str,
+        json: &str,
+    ) -> StoreResult<()>;
 
     // ---- audit
     /// Entries with `seq > after`, in order, at most `limit`.

@@ -25,6 +25,10 @@ pub struct Config {
     pub login_max_failures_per_ip: u32,
     /// Log filter, e.g. `info` or `tdkt_web=debug`.
     pub log: String,
+    /// Public address printed in certificates' QR codes, e.g. `https://tdkt.gialai.gov.vn`
+    /// (default: the address each request came to).
+    #[serde(default)]
+    pub public_url: Option<String>,
 }
 
 impl Default for Config {
@@ -41,6 +45,7 @@ impl Default for Config {
             login_lock_minutes: s.login_lock_minutes,
             login_max_failures_per_ip: s.login_max_failures_per_ip,
             log: "info".into(),
+            public_url: None,
         }
     }
 }

@@ -276,6 +276,7 @@ async fn serve(
         app,
         tdkt_web::WebConfig {
             secure_cookies: cfg.secure_cookies,
+            public_url: cfg.public_url.clone(),
         },
         listen,
         banner,

@@ -52,7 +52,7 @@ fn form_token(body: &[u8]) -> Option<String> {
 }
 
 /// Uploads (imports) are read whole to find the token; larger bodies are refused.
-pub const UPLOAD_LIMIT: usize = 10 * 1024 * 1024;
+pub const UPLOAD_LIMIT: usize = 64 * 1024 * 1024;
 
 /// Finds `_csrf` among the parts of a multipart body (file uploads).
 async fn multipart_token(body: axum::body::Bytes, boundary: String) -> Option<String> {

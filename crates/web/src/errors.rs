@@ -62,6 +62,12 @@ impl From<AppError> for HtmlError {
     }
 }
 
+impl From<tdkt_store::StoreError> for HtmlError {
+    fn from(e: tdkt_store::StoreError) -> Self {
+        Self(e.into())
+    }
+}
+
 impl IntoResponse for HtmlError {
     fn into_response(self) -> Response {
         if matches!(self.0, AppError::Unauthenticated) {

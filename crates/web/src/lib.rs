@@ -29,6 +29,9 @@ pub use api::openapi_json;
 pub struct WebConfig {
     /// Mark cookies `Secure` (behind TLS).
     pub secure_cookies: bool,
+    /// The public address printed in certificates' QR codes (e.g. `https://tdkt.gialai.gov.vn`);
+    /// without it, the address the request came to.
+    pub public_url: Option<String>,
 }
 
 #[derive(Clone)]
@@ -47,7 +50,10 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
         .fallback(html::not_found)
         .layer(middleware::from_fn(csrf::check))
         .layer(middleware::from_fn_with_state(state.clone(), auth::resolve))
-        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        // Dossier documents may be up to the configured size; everything else is small.
+        .layer(RequestBodyLimitLayer::new(
+            (state.app.procedure.documents.max_mb as usize + 1) * 1024 * 1024,
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -2,6 +2,9 @@
 //! may make it; the store applies it with the version the caller saw (optimistic concurrency)
 //! and audits it. Nothing here deletes: a returned dossier keeps its documents and versions.
 
+pub mod council;
+pub mod procedure;
+
 use crate::access::Role;
 use crate::{Invalid, code_enum};
 

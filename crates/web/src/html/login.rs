@@ -38,7 +38,7 @@ struct NextQuery {
 }
 
 /// The pre-login CSRF token: reuse the cookie's or make one.
-fn prelogin_token(headers: &HeaderMap) -> (String, bool) {
+pub(crate) fn prelogin_token(headers: &HeaderMap) -> (String, bool) {
     match cookie(headers, PRELOGIN_COOKIE).filter(|t| t.len() >= 32) {
         Some(t) => (t, false),
         None => (tdkt_app::auth::random_token(), true),

@@ -5,9 +5,13 @@ mod account;
 mod catalog;
 mod clusters;
 mod conference;
+pub(crate) mod dossiers;
 mod initiatives;
-mod login;
+pub(crate) mod login;
+mod public;
 mod records;
+mod register;
+mod templates;
 
 use askama::Template;
 use axum::Router;
@@ -30,7 +34,11 @@ pub fn routes() -> Router<AppState> {
         .merge(conference::routes())
         .merge(account::routes())
         .merge(catalog::routes())
-        .merge(initiatives::routes());
+        .merge(initiatives::routes())
+        .merge(dossiers::routes())
+        .merge(public::routes())
+        .merge(register::routes())
+        .merge(templates::routes());
     for m in MODULES.iter().filter(|m| !m.ready) {
         r = r.route(m.href, get(later));
     }
@@ -86,7 +94,7 @@ pub const MODULES: &[NavItem] = &[
         href: "/ho-so",
         label: "Hồ sơ khen thưởng",
         about: "Hồ sơ đề nghị từ đơn vị đến thẩm định, lấy ý kiến, Hội đồng bỏ phiếu và quyết định.",
-        ready: false,
+        ready: true,
     },
     NavItem {
         href: "/sang-kien",
@@ -97,14 +105,14 @@ pub const MODULES: &[NavItem] = &[
     NavItem {
         href: "/so-khen-thuong",
         label: "Sổ khen thưởng và báo cáo",
-        about: "Lịch sử khen thưởng của cá nhân, tập thể; thống kê, báo cáo theo mẫu.",
-        ready: false,
+        about: "Lịch sử khen thưởng của cá nhân, tập thể; tìm kiếm, xuất Excel.",
+        ready: true,
     },
     NavItem {
-        href: "/van-ban",
-        label: "Văn bản",
-        about: "Quyết định, bằng khen, giấy khen, biên bản in PDF, DOCX; nhập, xuất Excel.",
-        ready: false,
+        href: "/mau-in",
+        label: "Mẫu in",
+        about: "Vị trí in bằng khen, giấy khen lên phôi; in thử.",
+        ready: true,
     },
 ];
 

@@ -2,6 +2,7 @@
 
 mod api;
 mod conference;
+mod dossiers;
 mod history;
 mod pages;
 mod registers;

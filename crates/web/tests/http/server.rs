@@ -88,6 +88,7 @@ impl Server {
             t.app.clone(),
             tdkt_web::WebConfig {
                 secure_cookies: false,
+                public_url: None,
             },
         );
         tokio::spawn(async move {
