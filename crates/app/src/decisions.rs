@@ -16,7 +16,7 @@ use tdkt_domain::text::{fold, tidy};
 use tdkt_domain::unit::UnitKind;
 use tdkt_store::*;
 
-use crate::{App, AppError, AppResult, Principal, today};
+use crate::{App, AppError, AppResult, Principal};
 
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct DecisionInput {
@@ -111,7 +111,7 @@ impl App {
         crate::dossiers::fresh(&d, version)?;
         let to = self.decide_step(&d, Step::OpenVote, &[Role::BoardSpecialist], None)?;
         if let Some(until) = d.consultation_until
-            && until >= today()
+            && until >= self.today()
         {
             return Err(AppError::Conflict(format!(
                 "Còn lấy ý kiến công khai đến hết ngày {}",
@@ -164,7 +164,7 @@ impl App {
         }
         let rules = CouncilRules::new(members, &self.procedure, questions);
         let json = serde_json::to_string(&rules).map_err(internal)?;
-        let now = today();
+        let now = self.today();
         let ballot = self
             .store
             .open_council_vote(
@@ -343,7 +343,7 @@ impl App {
         let closed = b
             .closed_at
             .map(|t| t.to_offset(crate::VN_OFFSET).date())
-            .unwrap_or_else(today);
+            .unwrap_or_else(crate::today);
         let doc = docs::CouncilMinutesDoc {
             authority: format!(
                 "HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG {}",
@@ -414,7 +414,7 @@ impl App {
         crate::dossiers::fresh(&d, input.version)?;
         self.decide_step(&d, Step::IssueDecision, &[Role::BoardLeader], None)?;
         let signed_on = parse_iso("signed_on", &input.signed_on)?;
-        if signed_on > today() {
+        if signed_on > self.today() {
             return Err(Invalid::new("signed_on", "Ngày ký ở tương lai").into());
         }
         let signer_name = tidy(&input.signer_name);
@@ -567,7 +567,9 @@ impl App {
                     base_salary: base as i64,
                     total,
                     awards,
-                    due_on: self.procedure.due(State::DecisionIssued, d.kind, today()),
+                    due_on: self
+                        .procedure
+                        .due(State::DecisionIssued, d.kind, self.today()),
                 },
             )
             .await?)
@@ -615,7 +617,7 @@ impl App {
         let doc = docs::ForwardListDoc {
             authority: authority_lines(&authority).0,
             number: format!("{}/DS-TĐKT", d.id),
-            place_date: place_date(&place_of(&authority.name), today()),
+            place_date: place_date(&place_of(&authority.name), self.today()),
             to: "Kính gửi: Ban Thi đua - Khen thưởng Trung ương".into(),
             title: "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG".into(),
             subtitle: format!(
@@ -661,14 +663,19 @@ impl App {
         code: &str,
         t: docs::CertificateTemplate,
     ) -> AppResult<()> {
-        let unit = p
-            .grants
-            .iter()
-            .find(|g| matches!(g.role, Role::Admin | Role::BoardSpecialist))
-            .map(|g| g.unit_id)
-            .ok_or_else(AppError::forbidden)?;
-        self.authorize(p, Action::TemplateWrite, unit).await?;
         let local = self.store.local_award_kinds().await?;
+        // A unit's own award kind: its layout is that unit's business. A catalog award's layout
+        // is shared: any account allowed to write templates where it is granted.
+        let unit = match local.iter().find(|k| k.code == code) {
+            Some(k) if self.rules.catalog.get(code).is_none() => k.unit_id,
+            _ => p
+                .grants
+                .iter()
+                .find(|g| matches!(g.role, Role::Admin | Role::BoardSpecialist))
+                .map(|g| g.unit_id)
+                .ok_or_else(AppError::forbidden)?,
+        };
+        self.authorize(p, Action::TemplateWrite, unit).await?;
         if self.rules.catalog.get(code).is_none() && !local.iter().any(|k| k.code == code) {
             return Err(Invalid::new("ma", format!("Không có «{code}» trong danh mục")).into());
         }
@@ -731,14 +738,15 @@ impl App {
                 .into());
             }
         };
-        let rows: Vec<&RegisterRow> = all.iter().filter(|r| r.code == code).collect();
+        let mut rows: Vec<&RegisterRow> = all.iter().filter(|r| r.code == code).collect();
+        // In the decision's order.
+        rows.sort_by_key(|r| r.id);
         if rows.is_empty() {
             return Err(AppError::NotFound(format!(
                 "khen thưởng «{code}» trong quyết định"
             )));
         }
         let template = self.certificate_template(&code).await?;
-        let local = self.store.local_award_kinds().await?;
         let mut items: Vec<docs::CertificateData> = Vec::new();
         for r in rows {
             let n = d.nominees.iter().find(|n| {
@@ -765,14 +773,7 @@ impl App {
             values.insert("signer_name".to_string(), dec.signer_name.clone());
             values.insert(
                 "serial".to_string(),
-                format!(
-                    "Số vào sổ: {}/{}",
-                    r.id,
-                    self.award_name(&local, &r.code)
-                        .chars()
-                        .filter(|c| c.is_uppercase())
-                        .collect::<String>()
-                ),
+                format!("Số vào sổ: {:06}/{}", r.id, dec.signed_on.year()),
             );
             let url = format!(
                 "{}/xac-minh/{}",

@@ -71,6 +71,18 @@ pub const ACCOUNTS: &[(&str, &str, Role, &str)] = &[
         "can_tho",
     ),
     (
+        "hoidong2",
+        "Thành viên Hội đồng TĐKT Cần Thơ (2)",
+        Role::CouncilMember,
+        "can_tho",
+    ),
+    (
+        "hoidong3",
+        "Thành viên Hội đồng TĐKT Cần Thơ (3)",
+        Role::CouncilMember,
+        "can_tho",
+    ),
+    (
         "canbo",
         "Cán bộ Sở Nội vụ Cần Thơ",
         Role::UnitClerk,
@@ -93,6 +105,7 @@ pub struct DemoReport {
     pub people: usize,
     pub clusters: usize,
     pub accounts: usize,
+    pub dossiers: usize,
 }
 
 fn slug(name: &str) -> String {
@@ -497,6 +510,8 @@ pub async fn load(app: &App) -> AppResult<DemoReport> {
         admin.ok_or_else(|| AppError::Internal("dữ liệu demo thiếu tài khoản quản trị".into()))?;
     crate::demo_conference::replay_seed_003(app, &admin).await?;
     crate::demo_conference::replay_seed_000(app, &admin).await?;
+    let so_noi_vu = app.store.unit_by_code("can_tho.so_noi_vu").await?.id;
+    l.report.dossiers = crate::demo_dossiers::load(app, so_noi_vu).await?;
     Ok(l.report)
 }
 

@@ -19,7 +19,7 @@ use tdkt_domain::unit::UnitKind;
 use tdkt_store::*;
 use time::Duration;
 
-use crate::{App, AppError, AppResult, Principal, today};
+use crate::{App, AppError, AppResult, Principal};
 
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct NomineeInput {
@@ -427,7 +427,7 @@ impl App {
             ));
         }
         let kind = CommendationType::parse("kind", input.kind.trim())?;
-        let year = parse_year("year", input.year, today())?;
+        let year = parse_year("year", input.year, self.today())?;
         self.store
             .unit(input.unit_id)
             .await
@@ -464,7 +464,7 @@ impl App {
                     movement: input.movement.map(|m| tidy(&m)).filter(|m| !m.is_empty()),
                     cluster_proposal_id: input.cluster_proposal_id,
                     created_by: Some(p.user_id),
-                    today: today(),
+                    today: self.today(),
                     nominees,
                 },
             )
@@ -636,7 +636,7 @@ impl App {
         let reason = input.reason.as_deref().map(tidy).filter(|r| !r.is_empty());
         let to = self.decide_step(&d, step, &roles, reason.as_deref())?;
         let mut consultation_until = None;
-        let now = today();
+        let now = self.today();
         match step {
             Step::Submit | Step::Resubmit => {
                 let docs = self.store.dossier_documents(id).await?;
@@ -724,13 +724,10 @@ impl App {
                     ));
                 }
             }
-            Step::Forward => {
-                if self.above_power(&d).await?.is_empty() {
-                    return Err(AppError::Conflict(
-                        "Các hình thức đề nghị đều trong thẩm quyền; không cần chuyển cấp trên"
-                            .into(),
-                    ));
-                }
+            Step::Forward if self.above_power(&d).await?.is_empty() => {
+                return Err(AppError::Conflict(
+                    "Các hình thức đề nghị đều trong thẩm quyền; không cần chuyển cấp trên".into(),
+                ));
             }
             _ => {}
         }
@@ -937,7 +934,7 @@ impl App {
             }
             _ => (false, false),
         };
-        let board = roles.iter().any(|r| *r == Role::BoardSpecialist);
+        let board = roles.contains(&Role::BoardSpecialist);
         Ok(DossierView {
             documents: self.store.dossier_documents(id).await?,
             events: self.store.dossier_events(id).await?,
@@ -1028,7 +1025,7 @@ impl App {
                 items: list(DossierFilter {
                     authority_roots: r,
                     states: Some(open),
-                    due_before: Some(today()),
+                    due_before: Some(self.today()),
                     limit: 200,
                     ..Default::default()
                 })
@@ -1136,7 +1133,7 @@ impl App {
         Ok(self
             .store
             .list_dossiers(&DossierFilter {
-                consultation_on: Some(today()),
+                consultation_on: Some(self.today()),
                 limit: 200,
                 ..Default::default()
             })
@@ -1146,7 +1143,7 @@ impl App {
     pub async fn public_dossier(&self, id: i64) -> AppResult<PublicDossier> {
         let d = self.store.dossier(id).await?;
         let until = match d.consultation_until {
-            Some(u) if d.state == State::Consultation && u >= today() => u,
+            Some(u) if d.state == State::Consultation && u >= self.today() => u,
             _ => return Err(AppError::NotFound("hồ sơ đang lấy ý kiến".into())),
         };
         let local = self.store.local_award_kinds().await?;

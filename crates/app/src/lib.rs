@@ -10,6 +10,7 @@ pub mod conference;
 pub mod decisions;
 pub mod demo;
 mod demo_conference;
+mod demo_dossiers;
 pub mod dossiers;
 pub mod error;
 pub mod history;
@@ -72,6 +73,8 @@ pub struct App {
     pub(crate) throttle: Arc<auth::IpThrottle>,
     /// Public comments per address.
     pub(crate) comment_throttle: Arc<auth::IpThrottle>,
+    /// "Today" for the dossier workflow when set: the demo replays a past year with it.
+    pub(crate) clock: Arc<std::sync::RwLock<Option<Date>>>,
 }
 
 impl App {
@@ -83,6 +86,25 @@ impl App {
             procedure: Arc::new(tdkt_domain::dossier::procedure::Procedure::builtin()),
             throttle: Arc::default(),
             comment_throttle: Arc::default(),
+            clock: Arc::default(),
+        }
+    }
+}
+
+impl App {
+    /// Today in Vietnam, or the day the clock was set to.
+    pub fn today(&self) -> Date {
+        self.clock
+            .read()
+            .map(|c| c.unwrap_or_else(today))
+            .unwrap_or_else(|_| today())
+    }
+
+    /// Pretends today is `day` (the demo loader replays past dossiers; tests let time pass);
+    /// `None` goes back to the real date.
+    pub fn set_clock(&self, day: Option<Date>) {
+        if let Ok(mut c) = self.clock.write() {
+            *c = day;
         }
     }
 }

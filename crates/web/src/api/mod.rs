@@ -2,6 +2,7 @@
 //! the session cookie (then with the CSRF header). The OpenAPI document is generated from
 //! these handlers' annotations.
 
+mod dossiers;
 mod dto;
 
 use axum::Router;
@@ -49,9 +50,14 @@ impl Modify for Security {
 
 /// The OpenAPI document as JSON.
 pub fn openapi_json() -> String {
-    ApiDoc::openapi()
-        .to_pretty_json()
-        .expect("OpenAPI serialises")
+    document().to_pretty_json().expect("OpenAPI serialises")
+}
+
+/// The whole document: units, people, history and the dossier module.
+fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(dossiers::DossierApi::openapi());
+    doc
 }
 
 pub fn routes() -> Router<AppState> {
@@ -115,7 +121,8 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/catalog/local-kinds",
             get(list_local_kinds).post(create_local_kind),
         )
-        .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", ApiDoc::openapi()))
+        .merge(dossiers::routes())
+        .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", document()))
 }
 
 type ApiResult<T> = Result<T, ApiError>;

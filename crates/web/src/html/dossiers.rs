@@ -105,8 +105,7 @@ struct Row {
     nominees: i64,
 }
 
-fn row(d: &tdkt_store::DossierSummary) -> Row {
-    let today = tdkt_app::today();
+fn row(d: &tdkt_store::DossierSummary, today: time::Date) -> Row {
     Row {
         id: d.id,
         code: d.code.clone(),
@@ -155,7 +154,7 @@ async fn inbox(
         .map(|s| Section {
             key: s.key,
             title: s.title,
-            rows: s.items.iter().map(row).collect(),
+            rows: s.items.iter().map(|d| row(d, st.app.today())).collect(),
         })
         .collect();
     render(&InboxPage {
@@ -245,7 +244,7 @@ async fn editor(
             q: None,
             kind: None,
             parent: Some(Some(unit.id)),
-            active_on: Some(tdkt_app::today()),
+            active_on: Some(st.app.today()),
             paging: tdkt_store::Paging::new(Some(1), Some(200)),
         })
         .await?;
@@ -315,7 +314,7 @@ async fn new_page(
         (
             String::new(),
             "cong_trang".into(),
-            tdkt_app::today().year(),
+            st.app.today().year(),
             String::new(),
         ),
         None,
@@ -688,7 +687,7 @@ async fn show(
     let d = &v.dossier;
     let local = st.app.store.local_award_kinds().await?;
     let name = |code: &str| st.app.award_name(&local, code);
-    let today = tdkt_app::today();
+    let today = st.app.today();
     let nominees = d
         .nominees
         .iter()

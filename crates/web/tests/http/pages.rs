@@ -159,7 +159,7 @@ async fn pages_render_in_vietnamese(b: Backend) {
         "Hồ sơ khen thưởng",
         "Sáng kiến",
         "Sổ khen thưởng và báo cáo",
-        "Văn bản",
+        "Mẫu in",
     ] {
         assert!(home.contains(module), "dashboard lacks {module}");
     }
@@ -175,7 +175,7 @@ async fn pages_render_in_vietnamese(b: Backend) {
             && catalog.contains("đang áp dụng")
             && catalog.contains("(cần kiểm tra)")
     );
-    let (st, later) = get("/ho-so").await;
+    let (st, later) = get("/phong-trao").await;
     assert_eq!(st, StatusCode::OK);
     assert!(later.contains("chưa được xây dựng"));
 
