@@ -188,11 +188,22 @@ impl App {
         Ok((self.store.dossier(id).await?, ballot))
     }
 
+    /// The open ballot of a dossier still in the council's vote, after checking the caller may
+    /// take `action` on the authority (so nobody else learns whether a ballot exists).
     async fn open_ballot_of(
         &self,
+        p: &Principal,
+        action: Action,
         id: i64,
     ) -> AppResult<(DossierRow, CouncilBallotRow, CouncilRules)> {
         let d = self.store.dossier(id).await?;
+        self.authorize(p, action, d.authority_id).await?;
+        if d.state != State::CouncilVote {
+            return Err(AppError::Conflict(format!(
+                "Hồ sơ đang ở trạng thái «{}»: không còn bỏ phiếu",
+                d.state.label()
+            )));
+        }
         let b = self
             .store
             .council_ballot(id)
@@ -221,9 +232,7 @@ impl App {
         id: i64,
         choices: BTreeMap<i64, tdkt_domain::dossier::council::Choice>,
     ) -> AppResult<()> {
-        let (d, b, rules) = self.open_ballot_of(id).await?;
-        self.authorize(p, Action::CouncilVote, d.authority_id)
-            .await?;
+        let (_, b, rules) = self.open_ballot_of(p, Action::CouncilVote, id).await?;
         if !rules.members.contains(&p.user_id) {
             return Err(AppError::Forbidden(
                 "Tài khoản này không có trong danh sách thành viên Hội đồng của phiên bỏ phiếu"
@@ -246,9 +255,7 @@ impl App {
         member: i64,
         choices: BTreeMap<i64, tdkt_domain::dossier::council::Choice>,
     ) -> AppResult<()> {
-        let (d, b, rules) = self.open_ballot_of(id).await?;
-        self.authorize(p, Action::DossierProcess, d.authority_id)
-            .await?;
+        let (_, b, rules) = self.open_ballot_of(p, Action::DossierProcess, id).await?;
         if !rules.members.contains(&member) {
             return Err(AppError::Invalid(Invalid::new(
                 "thanh_vien",
@@ -265,9 +272,7 @@ impl App {
     /// Closes the vote: re-checks the frozen rules' hash, counts, and records each nominee's
     /// outcome.
     pub async fn close_council_vote(&self, p: &Principal, id: i64) -> AppResult<CouncilResult> {
-        let (d, b, rules) = self.open_ballot_of(id).await?;
-        self.authorize(p, Action::DossierProcess, d.authority_id)
-            .await?;
+        let (_, b, rules) = self.open_ballot_of(p, Action::DossierProcess, id).await?;
         if rules.hash() != b.rule_hash {
             return Err(AppError::Internal(
                 "quy tắc bỏ phiếu đã bị sửa sau khi mở".into(),
@@ -295,6 +300,7 @@ impl App {
                 b.id,
                 &serde_json::to_string(&result).map_err(internal)?,
                 &passed,
+                papers.len(),
             )
             .await?;
         Ok(result)
@@ -417,6 +423,16 @@ impl App {
         if signed_on > self.today() {
             return Err(Invalid::new("signed_on", "Ngày ký ở tương lai").into());
         }
+        if signed_on < d.state_since {
+            return Err(Invalid::new(
+                "signed_on",
+                format!(
+                    "Ngày ký trước ngày hồ sơ được duyệt ({})",
+                    vn(d.state_since)
+                ),
+            )
+            .into());
+        }
         let signer_name = tidy(&input.signer_name);
         let signer_title = input.signer_title.trim().to_string();
         if signer_name.chars().count() < 3 {
@@ -466,6 +482,18 @@ impl App {
                 amount_each_note: String::new(),
                 subtotal: String::new(),
             };
+            let is_title = self
+                .rules
+                .catalog
+                .get(code)
+                .map(|a| a.kind == "danh_hieu")
+                .or_else(|| {
+                    local
+                        .iter()
+                        .find(|k| &k.code == code)
+                        .map(|k| k.kind == "danh_hieu")
+                })
+                .unwrap_or(false);
             let mut sub = 0;
             for n in awardees.iter().filter(|n| &n.award_code == code) {
                 // Collectives receive twice the individual amount for orders (Decree 152).
@@ -490,6 +518,7 @@ impl App {
                     code: code.clone(),
                     amount,
                     cert_key: cert_key(),
+                    title_year: (is_title && n.person_id.is_some()).then_some(d.year),
                 });
             }
             group.amount_each_note = format!(
@@ -506,7 +535,19 @@ impl App {
             groups.push(group);
         }
         let title = if order.len() == 1 {
-            format!("Về việc tặng {}", self.award_name(&local, &order[0]))
+            let code = &order[0];
+            let name = self.award_name(&local, code);
+            let is_title = self
+                .rules
+                .catalog
+                .get(code)
+                .map(|a| a.kind == "danh_hieu")
+                .unwrap_or(false);
+            if is_title && !code.starts_with("co_thi_dua") {
+                format!("Về việc tặng danh hiệu {name}")
+            } else {
+                format!("Về việc tặng {name}")
+            }
         } else {
             "Về việc khen thưởng".to_string()
         };
@@ -545,10 +586,10 @@ impl App {
             signer_name: signer_name.clone(),
             recipients: vec!["Như Điều 3;".into(), "Lưu: VT, Ban TĐKT.".into()],
         };
-        let symbol = if matches!(authority.kind, UnitKind::Province | UnitKind::City) {
-            self.procedure.decision.symbol.clone()
-        } else {
-            "QĐ".to_string()
+        let symbol = match authority.kind {
+            UnitKind::Province | UnitKind::City => self.procedure.decision.symbol.clone(),
+            UnitKind::Nation => "QĐ-TTg".to_string(),
+            _ => "QĐ".to_string(),
         };
         Ok(self
             .store
@@ -629,15 +670,15 @@ impl App {
             rows: d
                 .nominees
                 .iter()
-                .filter(|n| n.result.as_deref() != Some("khong_dat"))
+                .filter(|n| n.result.as_deref() == Some("dat") && n.council_passed != Some(false))
                 .map(|n| docs::ForwardRow {
                     nominee: n.name.clone(),
                     detail: n.detail.clone(),
                     award: self.award_name(&local, &n.award_code),
                     summary: n.summary.clone(),
-                    verdict: match n.result.as_deref() {
-                        Some("dat") => "Đạt thẩm định".into(),
-                        _ => "Chưa thẩm định".into(),
+                    verdict: match n.council_passed {
+                        Some(true) => "Đạt thẩm định; Hội đồng đạt tỷ lệ phiếu".into(),
+                        _ => "Đạt thẩm định".into(),
                     },
                 })
                 .collect(),
@@ -649,33 +690,30 @@ impl App {
 
     // ---- certificates
 
-    /// The layout for an award kind: the stored one, or the shipped default.
-    pub async fn certificate_template(&self, code: &str) -> AppResult<docs::CertificateTemplate> {
-        match self.store.certificate_template(code).await? {
+    /// An authority's layout for an award kind: its own, its nearest ancestor's, or the shipped
+    /// default.
+    pub async fn certificate_template(
+        &self,
+        unit_id: i64,
+        code: &str,
+    ) -> AppResult<docs::CertificateTemplate> {
+        match self.store.certificate_template(unit_id, code).await? {
             Some(json) => serde_json::from_str(&json).map_err(internal),
             None => Ok(docs::CertificateTemplate::default_for(code)),
         }
     }
 
+    /// Stores an authority's layout for an award kind (its blanks are its own).
     pub async fn put_certificate_template(
         &self,
         p: &Principal,
+        unit_id: i64,
         code: &str,
         t: docs::CertificateTemplate,
     ) -> AppResult<()> {
+        self.store.unit(unit_id).await?;
+        self.authorize(p, Action::TemplateWrite, unit_id).await?;
         let local = self.store.local_award_kinds().await?;
-        // A unit's own award kind: its layout is that unit's business. A catalog award's layout
-        // is shared: any account allowed to write templates where it is granted.
-        let unit = match local.iter().find(|k| k.code == code) {
-            Some(k) if self.rules.catalog.get(code).is_none() => k.unit_id,
-            _ => p
-                .grants
-                .iter()
-                .find(|g| matches!(g.role, Role::Admin | Role::BoardSpecialist))
-                .map(|g| g.unit_id)
-                .ok_or_else(AppError::forbidden)?,
-        };
-        self.authorize(p, Action::TemplateWrite, unit).await?;
         if self.rules.catalog.get(code).is_none() && !local.iter().any(|k| k.code == code) {
             return Err(Invalid::new("ma", format!("Không có «{code}» trong danh mục")).into());
         }
@@ -684,6 +722,7 @@ impl App {
         self.store
             .put_certificate_template(
                 &p.actor(),
+                unit_id,
                 code,
                 &serde_json::to_string(&t).map_err(internal)?,
             )
@@ -691,8 +730,15 @@ impl App {
         Ok(())
     }
 
-    pub async fn certificate_test_print(&self, code: &str) -> AppResult<Vec<u8>> {
-        let t = self.certificate_template(code).await?;
+    /// The units whose layouts the caller may edit.
+    pub fn template_units(&self, p: &Principal) -> Vec<i64> {
+        let mut v = scope_roots(&p.grants, Action::TemplateWrite);
+        v.dedup();
+        v
+    }
+
+    pub async fn certificate_test_print(&self, unit_id: i64, code: &str) -> AppResult<Vec<u8>> {
+        let t = self.certificate_template(unit_id, code).await?;
         docs::certificate_test_print(&t).map_err(doc_err)
     }
 
@@ -746,7 +792,7 @@ impl App {
                 "khen thưởng «{code}» trong quyết định"
             )));
         }
-        let template = self.certificate_template(&code).await?;
+        let template = self.certificate_template(d.authority_id, &code).await?;
         let mut items: Vec<docs::CertificateData> = Vec::new();
         for r in rows {
             let n = d.nominees.iter().find(|n| {

@@ -138,6 +138,7 @@ async fn appraise_all(app: &App, p: &Principal, id: i64, reason: &str) -> AppRes
             p,
             id,
             AppraisalInput {
+                version: None,
                 nominee_id: n.id,
                 result: "dat".into(),
                 override_reason: Some(reason.into()),

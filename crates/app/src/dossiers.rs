@@ -62,6 +62,9 @@ pub struct StepInput {
 
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct AppraisalInput {
+    /// The dossier version the caller saw (pages always send it); a stale one is refused.
+    #[serde(default)]
+    pub version: Option<i64>,
     pub nominee_id: i64,
     /// `dat` or `khong_dat`.
     pub result: String,
@@ -126,6 +129,8 @@ pub struct DossierView {
     /// Steps the caller may take now.
     pub steps: Vec<Step>,
     pub may_prepare: bool,
+    /// May attach files now (the unit while it holds the dossier, the Board while it is open).
+    pub may_upload: bool,
     pub may_appraise: bool,
     pub may_moderate: bool,
     /// Award codes above the authority's power.
@@ -724,10 +729,29 @@ impl App {
                     ));
                 }
             }
-            Step::Forward if self.above_power(&d).await?.is_empty() => {
-                return Err(AppError::Conflict(
-                    "Các hình thức đề nghị đều trong thẩm quyền; không cần chuyển cấp trên".into(),
-                ));
+            Step::Forward => {
+                if self.above_power(&d).await?.is_empty() {
+                    return Err(AppError::Conflict(
+                        "Các hình thức đề nghị đều trong thẩm quyền; không cần chuyển cấp trên"
+                            .into(),
+                    ));
+                }
+                // After the council's vote: only once it is counted, and someone passed it.
+                if d.state == State::CouncilVote {
+                    let closed = self
+                        .store
+                        .council_ballot(id)
+                        .await?
+                        .is_some_and(|b| b.status == "dong");
+                    if !closed {
+                        return Err(AppError::Conflict("Hội đồng chưa kết thúc bỏ phiếu".into()));
+                    }
+                    if !d.nominees.iter().any(|n| n.council_passed == Some(true)) {
+                        return Err(AppError::Conflict(
+                            "Không có người, tập thể nào đạt tỷ lệ phiếu của Hội đồng".into(),
+                        ));
+                    }
+                }
             }
             _ => {}
         }
@@ -838,6 +862,9 @@ impl App {
         let d = self.store.dossier(id).await?;
         self.authorize(p, Action::DossierProcess, d.authority_id)
             .await?;
+        if let Some(v) = input.version {
+            fresh(&d, v)?;
+        }
         let n = d
             .nominees
             .iter()
@@ -879,6 +906,7 @@ impl App {
                 &p.actor(),
                 id,
                 &Appraisal {
+                    expected_version: d.version,
                     nominee_id: n.id,
                     verdict,
                     verdict_json: json,
@@ -935,15 +963,31 @@ impl App {
             _ => (false, false),
         };
         let board = roles.contains(&Role::BoardSpecialist);
+        let board_all = board || roles.contains(&Role::BoardLeader);
         Ok(DossierView {
             documents: self.store.dossier_documents(id).await?,
             events: self.store.dossier_events(id).await?,
-            comments: self.store.dossier_comments(id).await?,
+            // Comments waiting for moderation or hidden are the Board's; the others see what
+            // was approved (as the public does), without contacts.
+            comments: self
+                .store
+                .dossier_comments(id)
+                .await?
+                .into_iter()
+                .filter(|c| board_all || c.status == "da_duyet")
+                .map(|c| CommentRow {
+                    contact: if board_all { c.contact } else { None },
+                    ..c
+                })
+                .collect(),
             duplicates: self.store.nominee_duplicates(id).await?,
             checks,
             steps,
             may_prepare: roles.contains(&Role::UnitClerk)
                 && matches!(d.state, State::Draft | State::Returned),
+            may_upload: (roles.contains(&Role::UnitClerk)
+                && matches!(d.state, State::Draft | State::Returned))
+                || (board_all && d.state.is_open()),
             may_appraise: board && d.state == State::UnderAppraisal,
             may_moderate: board,
             above_power: self.above_power(&d).await?,
@@ -1209,7 +1253,9 @@ impl App {
             .comment_throttle
             .blocked(ip, now, Duration::hours(1), max)
         {
-            return Err(AppError::Throttled);
+            return Err(AppError::TooMany(format!(
+                "Đã nhận {max} ý kiến từ địa chỉ này trong một giờ; vui lòng gửi lại sau"
+            )));
         }
         self.comment_throttle.fail(ip, now);
         self.store

@@ -15,6 +15,9 @@ pub enum AppError {
     Locked(OffsetDateTime),
     #[error("Quá nhiều lần đăng nhập sai từ địa chỉ này; vui lòng thử lại sau ít phút")]
     Throttled,
+    /// Too many requests of another kind (e.g. public comments from one address), said in words.
+    #[error("{0}")]
+    TooMany(String),
     #[error("{0}")]
     Forbidden(String),
     #[error("Không tìm thấy {0}")]
@@ -46,7 +49,7 @@ impl AppError {
             AppError::Unauthenticated => "unauthenticated",
             AppError::BadCredentials => "bad_credentials",
             AppError::Locked(_) => "account_locked",
-            AppError::Throttled => "throttled",
+            AppError::Throttled | AppError::TooMany(_) => "throttled",
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound(_) => "not_found",
             AppError::Invalid(_) => "invalid",

@@ -442,8 +442,10 @@ impl App {
                     code: t.code,
                 })
                 .collect(),
+            // A revoked award is no prerequisite for anything.
             awards: awards
                 .into_iter()
+                .filter(|a| a.revoked_on.is_none())
                 .map(|a| AwardRecord {
                     code: a.code,
                     date: a.date,
@@ -891,6 +893,7 @@ impl App {
                 .unit_award_records(unit_id)
                 .await?
                 .into_iter()
+                .filter(|a| a.revoked_on.is_none())
                 .map(|a| AwardRecord {
                     code: a.code,
                     date: a.date,

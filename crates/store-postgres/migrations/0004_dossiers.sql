@@ -173,13 +173,17 @@ UPDATE award_records SET subject_name = (SELECT full_name FROM people WHERE peop
 UPDATE award_records SET subject_name = (SELECT name FROM units WHERE units.id = award_records.unit_id),
     name_key = (SELECT search_key FROM units WHERE units.id = award_records.unit_id) WHERE unit_id IS NOT NULL;
 CREATE UNIQUE INDEX award_records_cert ON award_records(cert_key);
-CREATE INDEX award_records_name ON award_records(name_key);
+-- Trigram index over the folded name as awarded: the register's name search.
+CREATE INDEX award_records_name ON award_records USING gin (name_key gin_trgm_ops);
 CREATE INDEX award_records_code_date ON award_records(code, award_date);
 CREATE INDEX award_records_decision ON award_records(decision_id);
 
--- Certificate layouts per award kind (JSON, positions in millimetres).
+-- Certificate layouts of an authority per award kind (JSON, positions in millimetres); a unit
+-- without its own uses the nearest ancestor's, else the shipped default.
 CREATE TABLE certificate_templates (
-    award_code TEXT PRIMARY KEY,
+    unit_id    BIGINT NOT NULL REFERENCES units(id),
+    award_code TEXT NOT NULL,
     json       TEXT NOT NULL,
-    updated_at TIMESTAMPTZ NOT NULL
+    updated_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (unit_id, award_code)
 );

@@ -101,4 +101,11 @@ mod dialect {
                 .push_bind(format!("%{w}%"));
         }
     }
+
+    /// The same for the register: award records by the folded name as awarded.
+    pub fn push_register_match(q: &mut QueryBuilder<Db>, words: &[&str]) {
+        for w in words {
+            q.push(" AND r.name_key LIKE ").push_bind(format!("%{w}%"));
+        }
+    }
 }

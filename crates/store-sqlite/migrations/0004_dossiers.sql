@@ -173,13 +173,28 @@ UPDATE award_records SET subject_name = (SELECT full_name FROM people WHERE peop
 UPDATE award_records SET subject_name = (SELECT name FROM units WHERE units.id = award_records.unit_id),
     name_key = (SELECT search_key FROM units WHERE units.id = award_records.unit_id) WHERE unit_id IS NOT NULL;
 CREATE UNIQUE INDEX award_records_cert ON award_records(cert_key);
-CREATE INDEX award_records_name ON award_records(name_key);
+-- Trigram index over the folded name as awarded: the register's name search.
+CREATE VIRTUAL TABLE award_records_fts USING fts5(name_key, content='award_records', content_rowid='id', tokenize='trigram');
+INSERT INTO award_records_fts(award_records_fts) VALUES ('rebuild');
+CREATE TRIGGER award_records_fts_ai AFTER INSERT ON award_records BEGIN
+    INSERT INTO award_records_fts(rowid, name_key) VALUES (new.id, new.name_key);
+END;
+CREATE TRIGGER award_records_fts_ad AFTER DELETE ON award_records BEGIN
+    INSERT INTO award_records_fts(award_records_fts, rowid, name_key) VALUES ('delete', old.id, old.name_key);
+END;
+CREATE TRIGGER award_records_fts_au AFTER UPDATE OF name_key ON award_records BEGIN
+    INSERT INTO award_records_fts(award_records_fts, rowid, name_key) VALUES ('delete', old.id, old.name_key);
+    INSERT INTO award_records_fts(rowid, name_key) VALUES (new.id, new.name_key);
+END;
 CREATE INDEX award_records_code_date ON award_records(code, award_date);
 CREATE INDEX award_records_decision ON award_records(decision_id);
 
--- Certificate layouts per award kind (JSON, positions in millimetres).
+-- Certificate layouts of an authority per award kind (JSON, positions in millimetres); a unit
+-- without its own uses the nearest ancestor's, else the shipped default.
 CREATE TABLE certificate_templates (
-    award_code TEXT PRIMARY KEY,
+    unit_id    INTEGER NOT NULL REFERENCES units(id),
+    award_code TEXT NOT NULL,
     json       TEXT NOT NULL,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (unit_id, award_code)
 );

@@ -131,22 +131,35 @@ mod dialect {
         &b.reader
     }
 
-    /// Words of three letters or more go through the FTS5 trigram index; shorter ones (which
-    /// trigrams cannot match) fall back to LIKE on the folded key.
-    pub fn push_name_match(q: &mut QueryBuilder<Db>, words: &[&str]) {
+    /// Words of three letters or more go through an FTS5 trigram index; shorter ones (which
+    /// trigrams cannot match) fall back to LIKE on the folded key. `alias` is the searched
+    /// table's alias in the query, `fts` its index, `key` the folded column.
+    fn push_fts_match(q: &mut QueryBuilder<Db>, words: &[&str], alias: &str, fts: &str, key: &str) {
         let long: Vec<String> = words
             .iter()
             .filter(|w| w.chars().count() >= 3)
             .map(|w| format!("\"{w}\""))
             .collect();
         if !long.is_empty() {
-            q.push(" AND p.id IN (SELECT rowid FROM people_fts WHERE people_fts MATCH ")
-                .push_bind(long.join(" AND "))
-                .push(")");
+            q.push(format!(
+                " AND {alias}.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH "
+            ))
+            .push_bind(long.join(" AND "))
+            .push(")");
         }
         for w in words.iter().filter(|w| w.chars().count() < 3) {
-            q.push(" AND p.search_key LIKE ")
+            q.push(format!(" AND {alias}.{key} LIKE "))
                 .push_bind(format!("%{w}%"));
         }
+    }
+
+    /// People by folded name.
+    pub fn push_name_match(q: &mut QueryBuilder<Db>, words: &[&str]) {
+        push_fts_match(q, words, "p", "people_fts", "search_key");
+    }
+
+    /// The register: award records by the folded name as awarded.
+    pub fn push_register_match(q: &mut QueryBuilder<Db>, words: &[&str]) {
+        push_fts_match(q, words, "r", "award_records_fts", "name_key");
     }
 }

@@ -306,6 +306,19 @@ async fn move_tx(tx: &mut Tx, actor: &Actor, id: i64, mv: &DossierMove) -> Store
     .await
     .map_err(db_err)?;
     if mv.revoke_awards {
+        // Titles the decision wrote into people's history stop counting with it; the award
+        // records stay, marked revoked.
+        sqlx::query(
+            "DELETE FROM person_titles WHERE year = $2 AND EXISTS (
+                 SELECT 1 FROM award_records r JOIN decisions dd ON dd.id = r.decision_id
+                 WHERE dd.dossier_id = $1 AND r.revoked_on IS NULL AND r.person_id = person_titles.person_id
+                   AND r.code = person_titles.code AND r.decision = person_titles.decision)",
+        )
+        .bind(id)
+        .bind(before.year)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err)?;
         sqlx::query(
             "UPDATE award_records SET revoked_on = $1, revoked_reason = $2
              WHERE decision_id IN (SELECT id FROM decisions WHERE dossier_id = $3) AND revoked_on IS NULL",
@@ -620,7 +633,7 @@ pub(crate) async fn appraise(
     a: &Appraisal,
 ) -> StoreResult<DossierRow> {
     let mut tx = begin(b).await?;
-    let before = dossier_ex(&mut tx, dossier_id).await?;
+    let before = bump(&mut tx, dossier_id, a.expected_version, None).await?;
     if before.state != State::UnderAppraisal {
         return Err(StoreError::Conflict(format!(
             "Hồ sơ đang ở trạng thái «{}»: chỉ ghi kết quả thẩm định khi đang thẩm định",
@@ -674,7 +687,7 @@ pub(crate) async fn appraise(
         None,
         None,
         Some(&note),
-        before.version,
+        before.version + 1,
     )
     .await?;
     let after = dossier_ex(&mut tx, dossier_id).await?;
@@ -708,7 +721,7 @@ pub(crate) async fn duplicates(pool: &Pool<Db>, dossier_id: i64) -> StoreResult<
          JOIN dossier_nominees m ON m.summary_key = n.summary_key AND m.removed = $2 AND m.id <> n.id
               AND ((n.person_id IS NOT NULL AND m.person_id = n.person_id) OR (n.unit_id IS NOT NULL AND m.unit_id = n.unit_id))
          JOIN dossiers o ON o.id = m.dossier_id AND o.state NOT IN ($3, $4, $5)
-         WHERE n.dossier_id = $1 AND n.removed = $2 AND n.summary_key <> ''
+         WHERE n.dossier_id = $1 AND n.removed = $2 AND n.summary_key <> '' AND m.dossier_id <> n.dossier_id
          ORDER BY 1, 2",
     )
     .bind(dossier_id)
@@ -735,8 +748,12 @@ pub(crate) async fn duplicates(pool: &Pool<Db>, dossier_id: i64) -> StoreResult<
          FROM dossier_nominees n JOIN dossiers d ON d.id = n.dossier_id
          JOIN award_records r ON r.code = n.award_code AND r.revoked_on IS NULL
               AND ((n.person_id IS NOT NULL AND r.person_id = n.person_id) OR (n.unit_id IS NOT NULL AND r.unit_id = n.unit_id))
+         LEFT JOIN dossier_nominees rn ON rn.id = r.nominee_id LEFT JOIN dossiers rd ON rd.id = rn.dossier_id
          WHERE n.dossier_id = $1 AND n.removed = $2 AND (r.nominee_id IS NULL OR r.nominee_id <> n.id)
-           AND r.award_date >= $3 AND r.award_date <= $4",
+           -- Awarded through a dossier: that dossier's year; entered by hand: decided that year
+           -- or the next (titles of a year are granted early the next).
+           AND ((rd.id IS NOT NULL AND rd.year = d.year)
+                OR (rd.id IS NULL AND r.award_date >= $3 AND r.award_date <= $4))",
     )
     .bind(dossier_id)
     .bind(false)
@@ -816,7 +833,7 @@ pub(crate) async fn add_comment(
         None,
         None,
         None,
-        Some(&format!("Ý kiến công khai của {} (chờ duyệt)", c.author)),
+        Some("Có ý kiến công khai mới, chờ duyệt"),
         d.version,
     )
     .await?;
@@ -1030,7 +1047,8 @@ pub(crate) async fn cast_council_vote(
     .execute(&mut *tx)
     .await
     .map_err(db_err)?;
-    // The audit and the timeline say who voted and how (in person or in writing), never what.
+    // The audit says who voted and how (in person or in writing), never what; the page's roll
+    // shows the same from `council_voters`.
     append(
         &mut tx,
         actor,
@@ -1079,6 +1097,7 @@ pub(crate) async fn close_council_vote(
     ballot_id: i64,
     result_json: &str,
     passed: &[(i64, bool)],
+    counted: usize,
 ) -> StoreResult<CouncilBallotRow> {
     let mut tx = begin(b).await?;
     let before = ballot_by(&mut *tx, "id", ballot_id)
@@ -1097,6 +1116,12 @@ pub(crate) async fn close_council_vote(
         .iter()
         .map(|r| get(r, "choices_json"))
         .collect::<StoreResult<_>>()?;
+    if papers.len() != counted {
+        return Err(StoreError::Conflict(format!(
+            "Có phiếu mới vừa được ghi ({} phiếu, đã kiểm {counted}); hãy kiểm phiếu lại",
+            papers.len()
+        )));
+    }
     sqlx::query("DELETE FROM council_papers WHERE ballot_id = $1")
         .bind(ballot_id)
         .execute(&mut *tx)
@@ -1266,6 +1291,19 @@ pub(crate) async fn issue_decision(
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
+        if let (Some(year), Some(person)) = (a.title_year, a.person_id) {
+            sqlx::query(
+                "INSERT INTO person_titles (person_id, year, code, decision) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (person_id, year, code) DO UPDATE SET decision = excluded.decision",
+            )
+            .bind(person)
+            .bind(year)
+            .bind(&a.code)
+            .bind(&label)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
     }
     event(
         &mut tx,
@@ -1329,8 +1367,8 @@ pub(crate) async fn search_register(
          WHERE 1 = 1",
     );
     if let Some(k) = f.name_key.as_deref().filter(|k| !k.is_empty()) {
-        q.push(" AND COALESCE(r.name_key, p.search_key, cu.search_key) LIKE ")
-            .push_bind(format!("%{k}%"));
+        let words: Vec<&str> = k.split(' ').filter(|w| !w.is_empty()).collect();
+        super::dialect::push_register_match(&mut q, &words);
     }
     if let Some(c) = &f.code {
         q.push(" AND r.code = ").push_bind(c.clone());
@@ -1396,36 +1434,48 @@ pub(crate) async fn search_register(
 
 pub(crate) async fn certificate_template(
     pool: &Pool<Db>,
+    unit_id: i64,
     code: &str,
 ) -> StoreResult<Option<String>> {
-    sqlx::query("SELECT json FROM certificate_templates WHERE award_code = $1")
-        .bind(code)
-        .fetch_optional(pool)
-        .await
-        .map_err(db_err)?
-        .map(|r| get(&r, "json"))
-        .transpose()
+    // The unit's own layout, else the nearest ancestor's: the longest tree path that prefixes
+    // the unit's.
+    sqlx::query(
+        "SELECT t.json FROM certificate_templates t JOIN units a ON a.id = t.unit_id
+         JOIN units u ON u.id = $1 AND u.tree_path LIKE a.tree_path || '%'
+         WHERE t.award_code = $2 ORDER BY LENGTH(a.tree_path) DESC LIMIT 1",
+    )
+    .bind(unit_id)
+    .bind(code)
+    .fetch_optional(pool)
+    .await
+    .map_err(db_err)?
+    .map(|r| get(&r, "json"))
+    .transpose()
 }
 
 pub(crate) async fn put_certificate_template(
     b: &Backend,
     actor: &Actor,
+    unit_id: i64,
     code: &str,
     body: &str,
 ) -> StoreResult<()> {
     let mut tx = begin(b).await?;
-    let before: Option<String> =
-        sqlx::query("SELECT json FROM certificate_templates WHERE award_code = $1")
-            .bind(code)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db_err)?
-            .map(|r| get(&r, "json"))
-            .transpose()?;
-    sqlx::query(
-        "INSERT INTO certificate_templates (award_code, json, updated_at) VALUES ($1, $2, $3)
-         ON CONFLICT (award_code) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at",
+    let before: Option<String> = sqlx::query(
+        "SELECT json FROM certificate_templates WHERE unit_id = $1 AND award_code = $2",
     )
+    .bind(unit_id)
+    .bind(code)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)?
+    .map(|r| get(&r, "json"))
+    .transpose()?;
+    sqlx::query(
+        "INSERT INTO certificate_templates (unit_id, award_code, json, updated_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (unit_id, award_code) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at",
+    )
+    .bind(unit_id)
     .bind(code)
     .bind(body)
     .bind(now())
@@ -1438,7 +1488,7 @@ pub(crate) async fn put_certificate_template(
         Change {
             action: "certificate_template.put",
             entity: "certificate_template",
-            entity_id: code.to_string(),
+            entity_id: format!("{unit_id}:{code}"),
             before,
             after: Some(body.to_string()),
         },

@@ -212,7 +212,7 @@ pub(crate) async fn titles(pool: &Pool<Db>, person_id: i64) -> StoreResult<Vec<T
     titles_ex(pool, person_id).await
 }
 
-const AWARD_COLUMNS: &str = "id, person_id, unit_id, code, award_date, decision, note";
+const AWARD_COLUMNS: &str = "id, person_id, unit_id, code, award_date, decision, note, revoked_on";
 
 fn award_from(r: &DbRow) -> StoreResult<AwardRecordRow> {
     Ok(AwardRecordRow {
@@ -223,6 +223,7 @@ fn award_from(r: &DbRow) -> StoreResult<AwardRecordRow> {
         date: get(r, "award_date")?,
         decision: get(r, "decision")?,
         note: get(r, "note")?,
+        revoked_on: get(r, "revoked_on")?,
     })
 }
 
@@ -233,7 +234,11 @@ pub(crate) async fn create_award(
 ) -> StoreResult<AwardRecordRow> {
     let mut tx = begin(b).await?;
     let sql = format!(
-        "INSERT INTO award_records (person_id, unit_id, code, award_date, decision, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {AWARD_COLUMNS}"
+        "INSERT INTO award_records (person_id, unit_id, code, award_date, decision, note, created_at, subject_name, name_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7,
+                 COALESCE((SELECT full_name FROM people WHERE id = $1), (SELECT name FROM units WHERE id = $2)),
+                 COALESCE((SELECT search_key FROM people WHERE id = $1), (SELECT search_key FROM units WHERE id = $2)))
+         RETURNING {AWARD_COLUMNS}"
     );
     let r = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(n.person_id)

@@ -583,8 +583,9 @@ impl Store for Backend {
         ballot_id: i64,
         result_json: &str,
         passed: &[(i64, bool)],
+        counted: usize,
     ) -> StoreResult<CouncilBallotRow> {
-        dossiers::close_council_vote(self, actor, ballot_id, result_json, passed).await
+        dossiers::close_council_vote(self, actor, ballot_id, result_json, passed, counted).await
     }
     async fn issue_decision(&self, actor: &Actor, new: NewDecision) -> StoreResult<DecisionRow> {
         dossiers::issue_decision(self, actor, new).await
@@ -595,16 +596,21 @@ impl Store for Backend {
     async fn search_register(&self, filter: &RegisterFilter) -> StoreResult<Vec<RegisterRow>> {
         dossiers::search_register(dialect::reader(self), filter).await
     }
-    async fn certificate_template(&self, award_code: &str) -> StoreResult<Option<String>> {
-        dossiers::certificate_template(dialect::reader(self), award_code).await
+    async fn certificate_template(
+        &self,
+        unit_id: i64,
+        award_code: &str,
+    ) -> StoreResult<Option<String>> {
+        dossiers::certificate_template(dialect::reader(self), unit_id, award_code).await
     }
     async fn put_certificate_template(
         &self,
         actor: &Actor,
+        unit_id: i64,
         award_code: &str,
         json: &str,
     ) -> StoreResult<()> {
-        dossiers::put_certificate_template(self, actor, award_code, json).await
+        dossiers::put_certificate_template(self, actor, unit_id, award_code, json).await
     }
 
     async fn audit_entries(&self, after: i64, limit: i64) -> StoreResult<Vec<AuditEntry>> {

@@ -172,6 +172,8 @@ pub struct EventRow {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Appraisal {
+    /// Recording a result moves the dossier's version like a step does.
+    pub expected_version: i64,
     pub nominee_id: i64,
     pub verdict: String,
     pub verdict_json: String,
@@ -236,6 +238,9 @@ pub struct NewDecisionAward {
     pub amount: i64,
     /// Random public key of the certificate's QR code.
     pub cert_key: String,
+    /// An emulation title of a person: also recorded among the person's titles of this year,
+    /// so that the eligibility engine counts it.
+    pub title_year: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

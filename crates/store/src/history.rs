@@ -48,6 +48,8 @@ pub struct AwardRecordRow {
     pub date: Date,
     pub decision: Option<String>,
     pub note: Option<String>,
+    /// A revoked award stays in the register but counts for nothing.
+    pub revoked_on: Option<Date>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -413,23 +413,31 @@ pub trait Store: Send + Sync {
     /// Members who voted, with how (`truc_tiep`, `van_ban`).
     async fn council_voters(&self, ballot_id: i64) -> StoreResult<Vec<(i64, String)>>;
     async fn council_papers(&self, ballot_id: i64) -> StoreResult<Vec<String>>;
-    /// Stores the result and each nominee's outcome; shuffles the papers' keys.
+    /// Stores the result and each nominee's outcome; shuffles the papers' keys. Refused when
+    /// the ballot no longer holds `counted` papers (a vote arrived after the count).
     async fn close_council_vote(
         &self,
         actor: &Actor,
         ballot_id: i64,
         result_json: &str,
         passed: &[(i64, bool)],
+        counted: usize,
     ) -> StoreResult<CouncilBallotRow>;
     /// Numbers the decision (per authority and year), stores it, writes one award record per
     /// awardee and moves the dossier to "decision issued", in one transaction.
     async fn issue_decision(&self, actor: &Actor, new: NewDecision) -> StoreResult<DecisionRow>;
     async fn decision_of(&self, dossier_id: i64) -> StoreResult<Option<DecisionRow>>;
     async fn search_register(&self, filter: &RegisterFilter) -> StoreResult<Vec<RegisterRow>>;
-    async fn certificate_template(&self, award_code: &str) -> StoreResult<Option<String>>;
+    /// The layout stored for this unit or its nearest ancestor that has one.
+    async fn certificate_template(
+        &self,
+        unit_id: i64,
+        award_code: &str,
+    ) -> StoreResult<Option<String>>;
     async fn put_certificate_template(
         &self,
         actor: &Actor,
+        unit_id: i64,
         award_code: &str,
         json: &str,
     ) -> StoreResult<()>;

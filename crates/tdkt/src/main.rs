@@ -272,6 +272,13 @@ async fn serve(
     listen: SocketAddr,
     banner: impl FnOnce(SocketAddr),
 ) -> Result<()> {
+    if cfg.public_url.is_none() {
+        // Behind a reverse proxy the request's host may be an internal name, and a QR code on
+        // paper cannot be corrected later.
+        tracing::warn!(
+            "public_url chưa được đặt: mã QR trên bằng khen sẽ dùng địa chỉ của từng yêu cầu; hãy đặt public_url khi chạy thật"
+        );
+    }
     tdkt_web::serve(
         app,
         tdkt_web::WebConfig {

@@ -160,7 +160,9 @@ fn demo_builds_a_fresh_database_each_time() {
         assert!(o.status.success(), "{}", text(&o));
         let out = text(&o);
         assert!(
-            out.contains("266 đơn vị, 24 biến động, 110 cá nhân, 4 cụm thi đua, 7 tài khoản"),
+            out.contains(
+                "266 đơn vị, 24 biến động, 110 cá nhân, 4 cụm thi đua, 9 tài khoản, 5 hồ sơ khen thưởng"
+            ),
             "{out}"
         );
         for user in [

@@ -51,8 +51,12 @@ fn form_token(body: &[u8]) -> Option<String> {
     })
 }
 
-/// Uploads (imports) are read whole to find the token; larger bodies are refused.
+/// Uploads (imports, dossier documents) are read whole to find the token; the router's body
+/// limit (the configured document size) is the real cap.
 pub const UPLOAD_LIMIT: usize = 64 * 1024 * 1024;
+
+/// Plain forms are small.
+pub const FORM_LIMIT: usize = 2 * 1024 * 1024;
 
 /// Finds `_csrf` among the parts of a multipart body (file uploads).
 async fn multipart_token(body: axum::body::Bytes, boundary: String) -> Option<String> {
@@ -106,8 +110,17 @@ pub async fn check(req: Request, next: Next) -> Response {
     if !content_type.starts_with("application/x-www-form-urlencoded") && multipart.is_none() {
         return refuse(api);
     }
+    // Only signed-in users upload files; anonymous forms (login, public comments) are small.
+    if multipart.is_some() && auth.principal.is_none() {
+        return refuse(api);
+    }
+    let limit = if multipart.is_some() {
+        UPLOAD_LIMIT
+    } else {
+        FORM_LIMIT
+    };
     let (parts, body) = req.into_parts();
-    let Ok(bytes) = to_bytes(body, UPLOAD_LIMIT).await else {
+    let Ok(bytes) = to_bytes(body, limit).await else {
         return refuse(api);
     };
     let token = match multipart {

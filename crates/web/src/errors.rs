@@ -13,7 +13,9 @@ use tdkt_app::AppError;
 pub fn status(e: &AppError) -> StatusCode {
     match e {
         AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
-        AppError::Locked(_) | AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Locked(_) | AppError::Throttled | AppError::TooMany(_) => {
+            StatusCode::TOO_MANY_REQUESTS
+        }
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,

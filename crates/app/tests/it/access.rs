@@ -1,18 +1,109 @@
 //! Walks every role × action × reach through the real use cases and checks that exactly what
 //! the policy lists is allowed: enforcement, not just the table.
 
+use std::collections::BTreeMap;
+
 use tdkt_app::AppError;
 use tdkt_app::accounts::UserInput;
+use tdkt_app::dossiers::{DossierInput, NomineeInput, StepInput};
 use tdkt_app::people::PersonPatch;
 use tdkt_app::units::{LineageInput, UnitPatch};
 use tdkt_domain::access::{Action, Reach, Role, allows};
+use tdkt_domain::dossier::council::{Choice, CouncilRules};
+use tdkt_domain::dossier::{CommendationType, State, Step};
 use tdkt_store::conformance::new_person;
-use tdkt_store::{Actor, NewUser};
+use tdkt_store::{
+    Actor, Appraisal, DossierMove, DossierRow, NewDossier, NewNominee, NewUser, Store,
+};
 
 use tdkt_app::on_both;
 use tdkt_app::testing::{Backend, TestApp, principal};
 
 on_both!(every_role_action_and_reach);
+
+/// A dossier proposed by `unit` and decided there, with one nominee, put straight into `state`
+/// by the store (the state machine is the use cases' business, not the store's). From
+/// appraisal on, the nominee has passed it.
+async fn dossier_in(
+    s: &dyn Store,
+    unit: i64,
+    person: i64,
+    kind: CommendationType,
+    state: State,
+) -> DossierRow {
+    let sys = Actor::system("test");
+    let d = s
+        .create_dossier(
+            &sys,
+            NewDossier {
+                title: "Hồ sơ thử quyền".into(),
+                unit_id: unit,
+                authority_id: unit,
+                kind,
+                year: 2026,
+                movement: None,
+                cluster_proposal_id: None,
+                created_by: None,
+                today: time::macros::date!(2026 - 11 - 02),
+                nominees: vec![NewNominee {
+                    person_id: Some(person),
+                    unit_id: None,
+                    award_code: "giay_khen".into(),
+                    summary: "Hoàn thành tốt nhiệm vụ".into(),
+                    summary_key: "hoan thanh tot nhiem vu".into(),
+                }],
+            },
+        )
+        .await
+        .unwrap();
+    let mv = |d: &DossierRow, to: State, step: Step| DossierMove {
+        expected_version: d.version,
+        from: d.state,
+        to,
+        step,
+        reason: None,
+        today: time::macros::date!(2026 - 11 - 03),
+        due_on: None,
+        consultation_until: None,
+        revoke_awards: false,
+    };
+    match state {
+        State::Draft => d,
+        State::Submitted => s
+            .move_dossier(&sys, d.id, mv(&d, state, Step::Submit))
+            .await
+            .unwrap(),
+        _ => {
+            let d = s
+                .move_dossier(
+                    &sys,
+                    d.id,
+                    mv(&d, State::UnderAppraisal, Step::StartAppraisal),
+                )
+                .await
+                .unwrap();
+            let d = s
+                .appraise(
+                    &sys,
+                    d.id,
+                    &Appraisal {
+                        expected_version: d.version,
+                        nominee_id: d.nominees[0].id,
+                        verdict: "needs_review".into(),
+                        verdict_json: "null".into(),
+                        result: "dat".into(),
+                        override_reason: Some("Đủ tiêu chuẩn theo quy chế".into()),
+                        by: None,
+                    },
+                )
+                .await
+                .unwrap();
+            s.move_dossier(&sys, d.id, mv(&d, state, Step::FinishAppraisal))
+                .await
+                .unwrap()
+        }
+    }
+}
 
 async fn every_role_action_and_reach(b: Backend) {
     let t = TestApp::new(b).await;
@@ -80,6 +171,21 @@ async fn every_role_action_and_reach(b: Backend) {
             .await
             .unwrap();
         clusters.push(c.id);
+    }
+    // One dossier per target to read, proposed and decided there.
+    let mut readable = Vec::new();
+    for (i, (_, u)) in targets.iter().enumerate() {
+        readable.push(
+            dossier_in(
+                s,
+                *u,
+                people[i].id,
+                CommendationType::CongTrang,
+                State::Appraised,
+            )
+            .await
+            .id,
+        );
     }
     let mut seq = 0;
     let mut checked = 0;
@@ -240,6 +346,145 @@ async fn every_role_action_and_reach(b: Backend) {
                             )
                             .await
                             .map(drop)
+                    }
+                    Action::DossierRead => t.app.dossier_view(&p, readable[i]).await.map(drop),
+                    Action::DossierPrepare => t
+                        .app
+                        .create_dossier(
+                            &p,
+                            DossierInput {
+                                title: format!("Đề nghị khen thưởng {seq}"),
+                                unit_id: *target,
+                                authority_id: None,
+                                kind: "cong_trang".into(),
+                                year: 2026,
+                                movement: None,
+                                cluster_proposal_id: None,
+                                nominees: vec![NomineeInput {
+                                    person_id: Some(people[i].id),
+                                    unit_id: None,
+                                    award_code: "giay_khen".into(),
+                                    summary: "Hoàn thành tốt nhiệm vụ được giao".into(),
+                                }],
+                            },
+                        )
+                        .await
+                        .map(drop),
+                    // Receiving a submitted dossier decided by the target.
+                    Action::DossierProcess => {
+                        let d = dossier_in(
+                            s,
+                            *target,
+                            people[i].id,
+                            CommendationType::CongTrang,
+                            State::Submitted,
+                        )
+                        .await;
+                        t.app
+                            .dossier_step(
+                                &p,
+                                d.id,
+                                StepInput {
+                                    step: "tiep_nhan".into(),
+                                    version: d.version,
+                                    reason: None,
+                                    days: None,
+                                },
+                            )
+                            .await
+                            .map(drop)
+                    }
+                    // Approving an appraised sudden commendation decided by the target.
+                    Action::DossierDecide => {
+                        let d = dossier_in(
+                            s,
+                            *target,
+                            people[i].id,
+                            CommendationType::DotXuat,
+                            State::Appraised,
+                        )
+                        .await;
+                        t.app
+                            .dossier_step(
+                                &p,
+                                d.id,
+                                StepInput {
+                                    step: "duyet".into(),
+                                    version: d.version,
+                                    reason: None,
+                                    days: None,
+                                },
+                            )
+                            .await
+                            .map(drop)
+                    }
+                    // A vote on a ballot of the target authority whose frozen members include
+                    // the caller.
+                    Action::CouncilVote => {
+                        let d = dossier_in(
+                            s,
+                            *target,
+                            people[i].id,
+                            CommendationType::CongTrang,
+                            State::Consultation,
+                        )
+                        .await;
+                        let n = &d.nominees[0];
+                        let rules = CouncilRules::new(
+                            vec![user.id],
+                            &t.app.procedure,
+                            vec![(
+                                n.id,
+                                n.name.clone(),
+                                n.award_code.clone(),
+                                "Giấy khen".into(),
+                            )],
+                        );
+                        s.open_council_vote(
+                            &sys,
+                            d.id,
+                            DossierMove {
+                                expected_version: d.version,
+                                from: State::Consultation,
+                                to: State::CouncilVote,
+                                step: Step::OpenVote,
+                                reason: None,
+                                today: time::macros::date!(2026 - 11 - 20),
+                                due_on: None,
+                                consultation_until: None,
+                                revoke_awards: false,
+                            },
+                            &serde_json::to_string(&rules).unwrap(),
+                            &rules.hash(),
+                        )
+                        .await
+                        .unwrap();
+                        t.app
+                            .cast_council_vote(&p, d.id, BTreeMap::from([(n.id, Choice::Agree)]))
+                            .await
+                    }
+                    // The target's own certificate layout for an award kind.
+                    Action::TemplateWrite => {
+                        let code = format!("giay_khen_mau_{seq}");
+                        s.create_local_award_kind(
+                            &sys,
+                            tdkt_store::LocalAwardKind {
+                                code: code.clone(),
+                                name: "Giấy khen của đơn vị".into(),
+                                kind: "hinh_thuc".into(),
+                                subjects: vec!["ca_nhan".into()],
+                                level: "co_so".into(),
+                                granted_by: "Thủ trưởng đơn vị".into(),
+                                bonus: 0.3,
+                                unit_id: *target,
+                            },
+                        )
+                        .await
+                        .unwrap();
+                        let layout = t.app.certificate_template(*target, &code).await.unwrap();
+                        t.app
+                            .put_certificate_template(&p, *target, &code, layout)
+                            .await
                     }
                 };
                 let allowed = allows(*role, *action, *reach);

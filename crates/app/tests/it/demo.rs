@@ -9,7 +9,7 @@ use time::macros::date;
 use tdkt_app::on_both;
 use tdkt_app::testing::{Backend, TestApp};
 
-on_both!(demo_loads_the_seeds);
+on_both!(demo_loads_the_seeds, demo_dossiers_fill_every_inbox);
 
 async fn demo_loads_the_seeds(b: Backend) {
     let t = TestApp::new(b).await;
@@ -241,4 +241,67 @@ async fn demo_loads_the_seeds(b: Backend) {
     );
 
     assert!(tdkt_app::audit::verify(s).await.unwrap().is_ok());
+}
+
+/// The demo's Cần Thơ dossiers: one signed and handed over with its register rows, one in the
+/// council's vote waiting for the `hoidong` account, one open for public comment, one sudden
+/// commendation waiting to be received, one draft.
+async fn demo_dossiers_fill_every_inbox(b: Backend) {
+    let t = TestApp::new(b).await;
+    let r = tdkt_app::demo::load(&t.app).await.unwrap();
+    assert_eq!(r.dossiers, 5);
+    let s = t.store();
+    let who = |name: &'static str| async move {
+        let u = s.user_by_username(name).await.unwrap().unwrap();
+        tdkt_app::Principal {
+            user_id: u.id,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            grants: s.user_grants(u.id).await.unwrap(),
+            csrf_token: None,
+        }
+    };
+    let section = |inbox: &[tdkt_app::dossiers::InboxSection], key: &str| -> Vec<String> {
+        inbox
+            .iter()
+            .find(|x| x.key == key)
+            .map(|x| x.items.iter().map(|d| d.title.clone()).collect())
+            .unwrap_or_default()
+    };
+    let council = t.app.inbox(&who("hoidong").await).await.unwrap();
+    assert_eq!(
+        section(&council, "bo_phieu").len(),
+        1,
+        "one dossier waits for this member's vote"
+    );
+    let specialist = t.app.inbox(&who("chuyenvien").await).await.unwrap();
+    assert_eq!(section(&specialist, "tiep_nhan").len(), 1);
+    assert!(section(&specialist, "tiep_nhan")[0].contains("đột xuất"));
+    let clerk = t.app.inbox(&who("canbo").await).await.unwrap();
+    assert_eq!(section(&clerk, "don_vi").len(), 5);
+    let open = t.app.public_consultations().await.unwrap();
+    assert_eq!(open.len(), 1);
+    // The signed decision of 2025 is in the register with its amounts, found without diacritics.
+    let rows = t
+        .app
+        .search_register(
+            &who("chuyenvien").await,
+            &tdkt_app::decisions::RegisterQuery {
+                q: Some("nguyen van duc".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert!(
+        rows[0]
+            .decision
+            .as_deref()
+            .unwrap()
+            .starts_with("1/QĐ-UBND ngày 15/12/2025")
+    );
+    assert_eq!(rows[0].amount, Some(3_510_000));
+    // The replay went back to the real date.
+    assert_eq!(t.app.today(), tdkt_app::today());
 }

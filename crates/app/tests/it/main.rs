@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod conference;
 mod demo;
+mod dossiers;
 mod history;
 mod records;
 mod secrecy;

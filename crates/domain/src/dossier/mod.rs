@@ -72,6 +72,19 @@ pub enum Path {
     /// The simplified procedure of sudden (đột xuất) commendation: no public consultation and
     /// no council vote.
     FastOnly,
+    /// Only the regular procedure (public consultation and the council are not for sudden
+    /// commendation).
+    RegularOnly,
+}
+
+impl Path {
+    pub fn applies(self, kind: CommendationType) -> bool {
+        match self {
+            Path::Always => true,
+            Path::FastOnly => kind == DotXuat,
+            Path::RegularOnly => kind != DotXuat,
+        }
+    }
 }
 
 pub struct Transition {
@@ -96,7 +109,7 @@ const CLERK: &[Role] = &[UnitClerk];
 const SPECIALIST: &[Role] = &[BoardSpecialist];
 const LEADER: &[Role] = &[BoardLeader];
 const BOARD: &[Role] = &[BoardSpecialist, BoardLeader];
-use Path::{Always, FastOnly};
+use Path::{Always, FastOnly, RegularOnly};
 
 /// Every transition of the workflow (docs/dossiers.md draws it).
 pub const TRANSITIONS: &[Transition] = &[
@@ -116,9 +129,10 @@ pub const TRANSITIONS: &[Transition] = &[
         SPECIALIST,
         Always,
     ),
-    t(Appraised, Publish, Consultation, SPECIALIST, Always),
-    t(Consultation, OpenVote, CouncilVote, SPECIALIST, Always),
-    t(Appraised, Forward, Forwarded, BOARD, Always),
+    t(Appraised, Publish, Consultation, SPECIALIST, RegularOnly),
+    t(Consultation, OpenVote, CouncilVote, SPECIALIST, RegularOnly),
+    // A regular dossier goes up after the council's vote; a sudden one right after appraisal.
+    t(Appraised, Forward, Forwarded, BOARD, FastOnly),
     t(CouncilVote, Forward, Forwarded, BOARD, Always),
     t(CouncilVote, Approve, Approved, LEADER, Always),
     // Sudden commendation: straight from appraisal to the leader.
@@ -167,10 +181,9 @@ pub fn next(
     kind: CommendationType,
     reason: Option<&str>,
 ) -> Result<State, Refusal> {
-    let fast = kind == DotXuat;
     let found: Vec<&Transition> = TRANSITIONS
         .iter()
-        .filter(|t| t.from == from && t.step == step && (t.path == Always || fast))
+        .filter(|t| t.from == from && t.step == step && t.path.applies(kind))
         .collect();
     let Some(tr) = found.first() else {
         return Err(Refusal::NotFromHere(format!(
@@ -204,9 +217,7 @@ pub fn next(
 pub fn steps_for(from: State, role: Role, kind: CommendationType) -> Vec<Step> {
     TRANSITIONS
         .iter()
-        .filter(|t| {
-            t.from == from && t.roles.contains(&role) && (t.path == Always || kind == DotXuat)
-        })
+        .filter(|t| t.from == from && t.roles.contains(&role) && t.path.applies(kind))
         .map(|t| t.step)
         .collect()
 }

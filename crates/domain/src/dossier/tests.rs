@@ -6,12 +6,15 @@ use super::*;
 
 const DOC: &str = include_str!("../../../../docs/dossiers.md");
 
-/// (from, step) → (to, roles, fast only), read from the documented table.
-fn documented() -> HashMap<(State, Step), (State, Vec<Role>, bool)> {
+/// (from, step) → (to, roles, path), read from the documented table.
+fn documented() -> HashMap<(State, Step), (State, Vec<Role>, Path)> {
     let mut out = HashMap::new();
+    // The workflow table: from its header to the first line that is not a table row.
     for line in DOC
         .lines()
-        .filter(|l| l.starts_with("| ") && !l.starts_with("| from"))
+        .skip_while(|l| !l.starts_with("| from | step |"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
     {
         let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
         assert_eq!(cells.len(), 5, "{line}");
@@ -22,13 +25,14 @@ fn documented() -> HashMap<(State, Step), (State, Vec<Role>, bool)> {
             .split(',')
             .map(|r| Role::parse("who", r).unwrap())
             .collect();
-        let fast = match cells[4] {
-            "all" => false,
-            "dot_xuat" => true,
+        let path = match cells[4] {
+            "all" => Path::Always,
+            "dot_xuat" => Path::FastOnly,
+            "thuong" => Path::RegularOnly,
             other => panic!("path «{other}»"),
         };
         assert!(
-            out.insert((from, step), (to, roles, fast)).is_none(),
+            out.insert((from, step), (to, roles, path)).is_none(),
             "{line} twice"
         );
     }
@@ -46,7 +50,7 @@ fn the_workflow_is_the_documented_table() {
                 for &kind in CommendationType::ALL {
                     let got = next(from, step, role, kind, Some("lý do đầy đủ"));
                     match doc.get(&(from, step)) {
-                        Some((to, roles, fast)) if !*fast || kind == DotXuat => {
+                        Some((to, roles, path)) if path.applies(kind) => {
                             if roles.contains(&role) {
                                 assert_eq!(got, Ok(*to), "{from} {step} {role} {kind}");
                             } else {
@@ -153,8 +157,17 @@ fn sudden_commendation_skips_consultation_and_vote() {
         steps_for(Appraised, BoardLeader, DotXuat),
         [Forward, Approve, Reject]
     );
+    // A regular dossier goes up only after the council's vote; a sudden one is not published.
     assert_eq!(
         steps_for(Appraised, BoardLeader, CommendationType::CongTrang),
+        [Reject]
+    );
+    assert_eq!(
+        steps_for(Appraised, BoardSpecialist, CommendationType::CongTrang),
+        [Publish, Reject]
+    );
+    assert_eq!(
+        steps_for(Appraised, BoardSpecialist, DotXuat),
         [Forward, Reject]
     );
 }

@@ -169,6 +169,8 @@ async fn inbox(
 
 /// Rows offered by the nominee editor.
 const EDITOR_ROWS: usize = 8;
+/// Rows read from the editor (the use case allows 500 nominees).
+const MAX_ROWS: usize = 503;
 
 struct EditorRow {
     subject: String,
@@ -261,8 +263,10 @@ async fn editor(
         .map(|a| (a.code.clone(), a.name.clone()))
         .collect();
     awards.extend(local.into_iter().map(|k| (k.code, k.name)));
+    // Always a few blank rows to add nominees.
     let mut rows = rows;
-    while rows.len() < EDITOR_ROWS {
+    let want = (rows.len() + 3).max(EDITOR_ROWS);
+    while rows.len() < want {
         rows.push(EditorRow {
             subject: String::new(),
             award: String::new(),
@@ -328,14 +332,12 @@ fn editor_rows(form: &FormPairs) -> (Vec<EditorRow>, Result<Vec<NomineeInput>, A
     let mut rows = Vec::new();
     let mut input = Vec::new();
     let mut bad = None;
-    for i in 0..200 {
+    // Rows are numbered; a blank row (a removed nominee) does not end the list.
+    for i in 0..MAX_ROWS {
         let subject = form.one(&format!("doi_tuong_{i}"));
         let award = form.one(&format!("khen_thuong_{i}"));
         let summary = form.one(&format!("thanh_tich_{i}"));
         if subject.is_empty() && award.is_empty() && summary.trim().is_empty() {
-            if i >= EDITOR_ROWS {
-                break;
-            }
             continue;
         }
         let (person_id, unit_id) = match subject.split_once(':') {
@@ -618,6 +620,7 @@ struct DossierPage {
     decision: Option<(String, String, String, String)>,
     certificate_awards: Vec<(String, String)>,
     forwardable: bool,
+    consultation_open: bool,
     default_days: u32,
     max_mb: u32,
     today: String,
@@ -852,10 +855,12 @@ async fn show(
     });
     let mut certificate_awards: Vec<(String, String)> = Vec::new();
     if v.decision.is_some() {
+        let voted = v.council.is_some();
         for n in d
             .nominees
             .iter()
             .filter(|n| n.result.as_deref() == Some("dat"))
+            .filter(|n| !voted || n.council_passed == Some(true))
         {
             if !certificate_awards.iter().any(|(c, _)| *c == n.award_code) {
                 certificate_awards.push((n.award_code.clone(), name(&n.award_code)));
@@ -922,7 +927,7 @@ async fn show(
             })
             .collect(),
         may_prepare: v.may_prepare,
-        may_upload: v.may_prepare || (v.may_moderate && d.state.is_open()),
+        may_upload: v.may_upload,
         may_appraise: v.may_appraise,
         may_moderate: v.may_moderate,
         above_power: v.above_power.iter().map(|c| name(c)).collect(),
@@ -956,7 +961,13 @@ async fn show(
         may_decide: v.may_decide,
         decision,
         certificate_awards,
-        forwardable: !v.above_power.is_empty(),
+        forwardable: !v.above_power.is_empty()
+            && matches!(
+                d.state,
+                DState::Forwarded | DState::Appraised | DState::CouncilVote
+            ),
+        consultation_open: d.state == DState::Consultation
+            && d.consultation_until.is_some_and(|u| u >= today),
         default_days: st.app.procedure.consultation.default_days,
         max_mb: st.app.procedure.documents.max_mb,
         today: tdkt_domain::dates::iso(today),
@@ -1057,6 +1068,16 @@ async fn download(
 ) -> Result<Response, HtmlError> {
     let (name, mime, bytes) = st.app.document_file(&p, id, &sha).await?;
     let mut r = file_response(bytes, &mime, &name);
+    // Uploaded files are saved, not shown: a sandboxed page cannot run the browser's viewer.
+    let disposition = r.headers()[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap_or_default()
+        .replacen("inline", "attachment", 1);
+    r.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        axum::http::HeaderValue::from_str(&disposition)
+            .map_err(|e| AppError::Internal(e.to_string()))?,
+    );
     // Uploaded files are never rendered as pages of this site.
     r.headers_mut().insert(
         header::CONTENT_SECURITY_POLICY,
@@ -1109,6 +1130,7 @@ async fn step(
 
 #[derive(Deserialize)]
 struct AppraiseForm {
+    phien_ban: i64,
     nguoi: i64,
     ket_qua: String,
     ly_do: Option<String>,
@@ -1126,6 +1148,7 @@ async fn appraise(
             &p,
             id,
             AppraisalInput {
+                version: Some(f.phien_ban),
                 nominee_id: f.nguoi,
                 result: f.ket_qua,
                 override_reason: f.ly_do,

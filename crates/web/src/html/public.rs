@@ -9,7 +9,6 @@ use axum::extract::{Request, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use serde::Deserialize;
 use tdkt_app::AppError;
 use tdkt_app::decisions::PublicCertificate;
 use tdkt_app::dossiers::PublicDossier;
@@ -99,11 +98,6 @@ struct DossierPage {
     body: String,
 }
 
-#[derive(Deserialize, Default)]
-struct Flash {
-    tb: Option<String>,
-}
-
 #[allow(clippy::too_many_arguments)]
 async fn show(
     st: &AppState,
@@ -148,19 +142,13 @@ fn id_of(parts: &axum::http::request::Parts) -> Result<i64, HtmlError> {
 async fn page(State(st): State<AppState>, req: Request) -> Result<Response, HtmlError> {
     let (parts, _) = req.into_parts();
     let id = id_of(&parts)?;
-    let q: Flash = parts
-        .uri
-        .query()
-        .and_then(|q| serde_urlencoded_lite(q))
-        .unwrap_or_default();
-    show(&st, &parts, id, q.tb, None, String::new(), String::new()).await
-}
-
-fn serde_urlencoded_lite(q: &str) -> Option<Flash> {
-    let tb = form_urlencoded::parse(q.as_bytes())
-        .find(|(k, _)| k == "tb")
-        .map(|(_, v)| v.into_owned());
-    Some(Flash { tb })
+    // A fixed message: a public page never shows text taken from its address.
+    let sent = form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes())
+        .any(|(k, v)| k == "da_gui" && v == "1");
+    let flash = sent.then(|| {
+        "Cảm ơn bạn. Ý kiến đã được ghi nhận và sẽ được xem xét trước khi đăng.".to_string()
+    });
+    show(&st, &parts, id, flash, None, String::new(), String::new()).await
 }
 
 async fn comment(State(st): State<AppState>, req: Request) -> Result<Response, HtmlError> {
@@ -189,7 +177,7 @@ async fn comment(State(st): State<AppState>, req: Request) -> Result<Response, H
             )
         ))
         .into_response()),
-        Err(e @ (AppError::Invalid(_) | AppError::Throttled)) => {
+        Err(e @ (AppError::Invalid(_) | AppError::TooMany(_))) => {
             show(&st, &parts, id, None, Some(e), author, text).await
         }
         Err(e) => Err(e.into()),

@@ -686,7 +686,10 @@ async fn person_page(
                 .map(|a| {
                     (
                         vn(a.date),
-                        name_of(&a.code),
+                        match a.revoked_on {
+                            Some(d) => format!("{} (đã huỷ ngày {})", name_of(&a.code), vn(d)),
+                            None => name_of(&a.code),
+                        },
                         a.decision.clone().unwrap_or_default(),
                     )
                 })

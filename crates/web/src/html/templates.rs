@@ -42,6 +42,8 @@ fn printable(st: &AppState) -> Vec<(String, String)> {
 #[template(path = "print_templates.html")]
 struct Page {
     layout: Layout,
+    units: Vec<(i64, String)>,
+    unit_id: i64,
     awards: Vec<(String, String)>,
     code: String,
     json: String,
@@ -53,12 +55,27 @@ struct Page {
 #[derive(Deserialize)]
 struct Query {
     ma: Option<String>,
+    don_vi: Option<i64>,
     tb: Option<String>,
+}
+
+/// The unit whose layouts are shown: the one asked for, else the caller's first.
+fn unit_of(st: &AppState, p: &tdkt_app::Principal, asked: Option<i64>) -> Result<i64, HtmlError> {
+    let units = st.app.template_units(p);
+    asked
+        .filter(|u| units.contains(u))
+        .or_else(|| units.first().copied())
+        .ok_or_else(|| {
+            HtmlError(AppError::Forbidden(
+                "Chỉ quản trị và chuyên viên Ban Thi đua - Khen thưởng sửa mẫu in".into(),
+            ))
+        })
 }
 
 async fn show(
     st: &AppState,
     p: &tdkt_app::Principal,
+    unit_id: i64,
     code: String,
     json: Option<String>,
     flash: Option<String>,
@@ -66,12 +83,20 @@ async fn show(
 ) -> Result<Response, HtmlError> {
     let json = match json {
         Some(j) => j,
-        None => serde_json::to_string_pretty(&st.app.certificate_template(&code).await?)
+        None => serde_json::to_string_pretty(&st.app.certificate_template(unit_id, &code).await?)
             .map_err(|e| AppError::Internal(e.to_string()))?,
     };
+    let mut units = Vec::new();
+    for id in st.app.template_units(p) {
+        if let Ok(u) = st.app.store.unit(id).await {
+            units.push((u.id, u.name));
+        }
+    }
     render_showing(
         &Page {
             layout: Layout::for_user(p, "/mau-in"),
+            units,
+            unit_id,
             awards: printable(st),
             code,
             json,
@@ -88,13 +113,15 @@ async fn page(
     User(p): User,
     PageQuery(q): PageQuery<Query>,
 ) -> Result<Response, HtmlError> {
+    let unit = unit_of(&st, &p, q.don_vi)?;
     let code = q.ma.unwrap_or_else(|| "bang_khen_tinh".into());
-    show(&st, &p, code, None, q.tb, None).await
+    show(&st, &p, unit, code, None, q.tb, None).await
 }
 
 #[derive(Deserialize)]
 struct SaveForm {
     ma: String,
+    don_vi: i64,
     mau: String,
 }
 
@@ -114,26 +141,32 @@ async fn save(
         ))),
         Ok(t) => st
             .app
-            .put_certificate_template(&p, f.ma.trim(), t)
+            .put_certificate_template(&p, f.don_vi, f.ma.trim(), t)
             .await
             .map(|()| "Đã lưu mẫu in. In thử để kiểm tra trên phôi.".to_string()),
     };
-    let path = format!("/mau-in?ma={}", crate::auth::encode(f.ma.trim()));
+    let path = format!(
+        "/mau-in?don_vi={}&ma={}",
+        f.don_vi,
+        crate::auth::encode(f.ma.trim())
+    );
     match after_form(done, &path, "")? {
         AfterForm::Redirect(r) => Ok(r),
         AfterForm::Show(e) => {
-            show(&st, &p, f.ma.trim().to_string(), Some(f.mau), None, Some(e)).await
+            let code = f.ma.trim().to_string();
+            show(&st, &p, f.don_vi, code, Some(f.mau), None, Some(e)).await
         }
     }
 }
 
 async fn test_print(
     State(st): State<AppState>,
-    User(_p): User,
+    User(p): User,
     PageQuery(q): PageQuery<Query>,
 ) -> Result<Response, HtmlError> {
+    let unit = unit_of(&st, &p, q.don_vi)?;
     let code = q.ma.unwrap_or_else(|| "bang_khen_tinh".into());
-    let pdf = st.app.certificate_test_print(&code).await?;
+    let pdf = st.app.certificate_test_print(unit, &code).await?;
     Ok(file_response(
         pdf,
         "application/pdf",

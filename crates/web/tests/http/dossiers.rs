@@ -78,10 +78,10 @@ async fn ok_step(
     assert_eq!(status, StatusCode::SEE_OTHER, "step {name}: {body}");
 }
 
+/// Uploads a file as `who` (a client and its CSRF token).
 async fn upload(
     s: &Server,
-    c: &reqwest::Client,
-    csrf: &str,
+    (c, csrf): (&reqwest::Client, &str),
     id: i64,
     slot: &str,
     doc: Option<&str>,
@@ -211,8 +211,7 @@ async fn dossier_from_draft_to_printed_certificate(b: Backend) {
     // A file that only claims to be a PDF is refused by its content.
     let r = upload(
         &s,
-        &clerk,
-        &clerk_csrf,
+        (&clerk, &clerk_csrf),
         id,
         "to_trinh",
         None,
@@ -228,8 +227,7 @@ async fn dossier_from_draft_to_printed_certificate(b: Backend) {
     ] {
         let r = upload(
             &s,
-            &clerk,
-            &clerk_csrf,
+            (&clerk, &clerk_csrf),
             id,
             slot,
             None,
@@ -319,8 +317,7 @@ async fn dossier_from_draft_to_printed_certificate(b: Backend) {
         .to_string();
     let r = upload(
         &s,
-        &clerk,
-        &clerk_csrf,
+        (&clerk, &clerk_csrf),
         id,
         "bao_cao_thanh_tich",
         Some(&report_doc),
@@ -361,6 +358,7 @@ async fn dossier_from_draft_to_printed_certificate(b: Backend) {
         .post(s.url(&format!("/ho-so/{id}/tham-dinh")))
         .form(&[
             ("_csrf", sp_csrf.as_str()),
+            ("phien_ban", version(&page).as_str()),
             ("nguoi", nominee.as_str()),
             ("ket_qua", "dat"),
             ("ly_do", ""),
@@ -374,6 +372,7 @@ async fn dossier_from_draft_to_printed_certificate(b: Backend) {
         .post(s.url(&format!("/ho-so/{id}/tham-dinh")))
         .form(&[
             ("_csrf", sp_csrf.as_str()),
+            ("phien_ban", version(&page).as_str()),
             ("nguoi", nominee.as_str()),
             ("ket_qua", "dat"),
             (
@@ -429,6 +428,37 @@ async fn dossier_from_draft_to_printed_certificate(b: Backend) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", text(r).await);
+    // The thank-you is fixed text: the address cannot put words on a public page.
+    let forged = text(
+        anon.get(s.url(&format!(
+            "/cong-khai/{id}?tb=Th%C3%B4ng+b%C3%A1o+gi%E1%BA%A3"
+        )))
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert!(!forged.contains("Thông báo giả"));
+    let thanks = text(
+        anon.get(s.url(&format!("/cong-khai/{id}?da_gui=1")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(thanks.contains("Ý kiến đã được ghi nhận"));
+    // Visitors without an account upload nothing.
+    let r = anon
+        .post(s.url(&format!("/cong-khai/{id}")))
+        .multipart(
+            Form::new()
+                .text("_csrf", csrf_public.clone())
+                .text("noi_dung", "x".repeat(20)),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
     // Not shown before moderation.
     let public = text(
         anon.get(s.url(&format!("/cong-khai/{id}")))
