@@ -456,6 +456,10 @@ impl App {
             None => self.default_authority(input.unit_id).await?,
         };
         let nominees = self.nominees(input.unit_id, &input.nominees).await?;
+        if let Some(pid) = input.cluster_proposal_id {
+            self.check_cluster_proposal(pid, input.unit_id, &nominees)
+                .await?;
+        }
         Ok(self
             .store
             .create_dossier(
@@ -474,6 +478,43 @@ impl App {
                 },
             )
             .await?)
+    }
+
+    /// A dossier made from a cluster's election: the elected unit is the proposing unit or in
+    /// its subtree, and the list holds it with the elected award.
+    async fn check_cluster_proposal(
+        &self,
+        id: i64,
+        unit_id: i64,
+        nominees: &[NewNominee],
+    ) -> AppResult<()> {
+        let pr = self.store.cluster_proposal(id).await.map_err(|_| {
+            invalid(
+                "cluster_proposal_id",
+                "Không có đề nghị này trong kết quả suy tôn của cụm, khối thi đua",
+            )
+        })?;
+        if pr.unit_id != unit_id && !self.ancestors_of(pr.unit_id).await?.contains(&unit_id) {
+            return Err(invalid(
+                "cluster_proposal_id",
+                format!("{} không thuộc đơn vị đề nghị", pr.unit_name),
+            ));
+        }
+        if !nominees
+            .iter()
+            .any(|n| n.unit_id == Some(pr.unit_id) && n.award_code == pr.award_code)
+        {
+            let local = self.store.local_award_kinds().await?;
+            return Err(invalid(
+                "cluster_proposal_id",
+                format!(
+                    "Theo kết quả suy tôn, danh sách cần có {} với {}",
+                    pr.unit_name,
+                    self.award_name(&local, &pr.award_code)
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// Replaces the nominee list while the unit still holds the dossier (draft, or returned for

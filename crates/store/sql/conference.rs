@@ -627,12 +627,40 @@ pub(crate) async fn proposals(
     cluster_id: i64,
     year: i32,
 ) -> StoreResult<Vec<ProposalRow>> {
-    let rows = sqlx::query(
-        "SELECT p.id, p.cluster_id, p.year, p.unit_id, u.name AS unit_name, p.award_code, p.ballot_id, p.votes, p.status
-         FROM cluster_proposals p JOIN units u ON u.id = p.unit_id WHERE p.cluster_id = $1 AND p.year = $2 ORDER BY p.award_code, u.search_key",
+    proposals_where(
+        pool,
+        "p.cluster_id = $1 AND p.year = $2 ORDER BY p.award_code, u.search_key",
+        cluster_id,
+        year,
     )
-    .bind(cluster_id)
-    .bind(year)
+    .await
+}
+
+/// A unit's proposals from every cluster year (the newest first), or one proposal by id.
+pub(crate) async fn unit_proposals(
+    pool: &Pool<Db>,
+    column: &'static str,
+    id: i64,
+) -> StoreResult<Vec<ProposalRow>> {
+    let clause = match column {
+        "id" => "p.id = $1 AND $2 = 0 ORDER BY p.id",
+        _ => "p.unit_id = $1 AND $2 = 0 ORDER BY p.year DESC, p.award_code",
+    };
+    proposals_where(pool, clause, id, 0).await
+}
+
+async fn proposals_where(
+    pool: &Pool<Db>,
+    clause: &'static str,
+    a: i64,
+    b: i32,
+) -> StoreResult<Vec<ProposalRow>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT p.id, p.cluster_id, p.year, p.unit_id, u.name AS unit_name, p.award_code, p.ballot_id, p.votes, p.status
+         FROM cluster_proposals p JOIN units u ON u.id = p.unit_id WHERE {clause}"
+    )))
+    .bind(a)
+    .bind(b)
     .fetch_all(pool)
     .await
     .map_err(db_err)?;

@@ -385,6 +385,15 @@ impl Store for Backend {
     async fn cluster_proposals(&self, cluster_id: i64, year: i32) -> StoreResult<Vec<ProposalRow>> {
         conference::proposals(dialect::reader(self), cluster_id, year).await
     }
+    async fn unit_cluster_proposals(&self, unit_id: i64) -> StoreResult<Vec<ProposalRow>> {
+        conference::unit_proposals(dialect::reader(self), "unit_id", unit_id).await
+    }
+    async fn cluster_proposal(&self, id: i64) -> StoreResult<ProposalRow> {
+        conference::unit_proposals(dialect::reader(self), "id", id)
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound("đề nghị của cụm thi đua"))
+    }
 
     async fn put_person_titles(
         &self,

@@ -268,6 +268,9 @@ pub trait Store: Send + Sync {
         close: BallotClose,
     ) -> StoreResult<BallotRow>;
     async fn cluster_proposals(&self, cluster_id: i64, year: i32) -> StoreResult<Vec<ProposalRow>>;
+    /// Proposals elected for a unit in its clusters, newest year first.
+    async fn unit_cluster_proposals(&self, unit_id: i64) -> StoreResult<Vec<ProposalRow>>;
+    async fn cluster_proposal(&self, id: i64) -> StoreResult<ProposalRow>;
 
     // ---- history (titles, awards received, initiatives)
     /// Inserts or replaces the given years' titles of a person; `uses` marks the initiatives

@@ -9,7 +9,11 @@ use time::macros::date;
 use tdkt_app::on_both;
 use tdkt_app::testing::{Backend, TestApp};
 
-on_both!(demo_loads_the_seeds, demo_dossiers_fill_every_inbox);
+on_both!(
+    demo_loads_the_seeds,
+    demo_dossiers_fill_every_inbox,
+    a_dossier_starts_from_a_cluster_election
+);
 
 async fn demo_loads_the_seeds(b: Backend) {
     let t = TestApp::new(b).await;
@@ -304,4 +308,104 @@ async fn demo_dossiers_fill_every_inbox(b: Backend) {
     assert_eq!(rows[0].amount, Some(3_510_000));
     // The replay went back to the real date.
     assert_eq!(t.app.today(), tdkt_app::today());
+}
+
+/// Seed 003's conference elected Quảng Ngãi for the Prime Minister's certificate: Quảng Ngãi's
+/// clerk opens a dossier from that election; the list must hold the elected unit and award, and
+/// another province cannot use it.
+async fn a_dossier_starts_from_a_cluster_election(b: Backend) {
+    let t = TestApp::new(b).await;
+    tdkt_app::demo::load(&t.app).await.unwrap();
+    let s = t.store();
+    // Quảng Ngãi as it was in 2022 (the merged province of 2025 has the same name).
+    let mut elected = None;
+    for u in s
+        .list_units(&UnitFilter {
+            q: Some("quang ngai".into()),
+            paging: Paging::new(None, Some(50)),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .items
+    {
+        if let Some(p) = s
+            .unit_cluster_proposals(u.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.award_code == "bang_khen_thu_tuong")
+        {
+            elected = Some((u, p));
+        }
+    }
+    let (quang_ngai, pr) = elected.expect("the election of 2022");
+    let clerk = clerk_of(s, "canbo_qng", quang_ngai.id).await;
+    let input = |unit: i64, award: &str| tdkt_app::dossiers::DossierInput {
+        title: "Đề nghị tặng Bằng khen của Thủ tướng theo kết quả suy tôn".into(),
+        unit_id: unit,
+        authority_id: None,
+        kind: "cong_trang".into(),
+        year: 2022,
+        movement: None,
+        cluster_proposal_id: Some(pr.id),
+        nominees: vec![tdkt_app::dossiers::NomineeInput {
+            person_id: None,
+            unit_id: Some(quang_ngai.id),
+            award_code: award.into(),
+            summary: "Dẫn đầu cụm thi đua Tây Nguyên và duyên hải miền Trung năm 2022".into(),
+        }],
+    };
+    // Another award than the one elected is refused.
+    let e = t
+        .app
+        .create_dossier(&clerk, input(quang_ngai.id, "co_thi_dua_tinh"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.field(), Some("cluster_proposal_id"), "{e}");
+    let d = t
+        .app
+        .create_dossier(&clerk, input(quang_ngai.id, "bang_khen_thu_tuong"))
+        .await
+        .unwrap();
+    assert_eq!(d.cluster_proposal_id, Some(pr.id));
+    // A province above its power: the Prime Minister's certificate is forwarded.
+    let v = t.app.dossier_view(&clerk, d.id).await.unwrap();
+    assert_eq!(v.above_power, vec!["bang_khen_thu_tuong".to_string()]);
+    // Another province's clerk cannot use Quảng Ngãi's election.
+    let dak_lak = s
+        .list_units(&UnitFilter {
+            q: Some("dak lak".into()),
+            paging: Paging::new(None, Some(50)),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|u| u.name == "Tỉnh Đắk Lắk")
+        .unwrap();
+    let other = clerk_of(s, "canbo_dlk", dak_lak.id).await;
+    let mut bad = input(dak_lak.id, "bang_khen_thu_tuong");
+    bad.nominees[0].unit_id = Some(dak_lak.id);
+    let e = t.app.create_dossier(&other, bad).await.unwrap_err();
+    assert_eq!(e.field(), Some("cluster_proposal_id"), "{e}");
+}
+
+/// A real clerk account of a unit (dossiers record who created them).
+async fn clerk_of(s: &dyn tdkt_store::Store, username: &str, unit: i64) -> tdkt_app::Principal {
+    let role = tdkt_domain::access::Role::UnitClerk;
+    let u = s
+        .create_user(
+            &tdkt_store::Actor::system("test"),
+            tdkt_store::NewUser {
+                username: username.into(),
+                display_name: username.into(),
+                password_hash: "x".into(),
+                grants: vec![(role, unit)],
+            },
+        )
+        .await
+        .unwrap();
+    tdkt_app::testing::principal(u.id, role, unit)
 }

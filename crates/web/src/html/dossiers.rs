@@ -196,11 +196,24 @@ struct NewPage {
     error: Option<String>,
     /// When editing the list of an existing dossier.
     dossier: Option<(i64, String, i64)>,
+    /// The unit's cluster elections: (id, "Cờ thi đua … — Cụm … năm …").
+    proposals: Vec<(i64, String)>,
+    proposal: Option<i64>,
 }
 
 #[derive(Deserialize)]
 struct NewQuery {
     don_vi: Option<i64>,
+    /// Start from a cluster's election result.
+    de_nghi: Option<i64>,
+}
+
+/// What the nominee editor edits.
+enum Editing {
+    /// A new dossier, perhaps from a cluster's election (the proposal's id).
+    New(Option<i64>),
+    /// The list of an existing dossier: (id, code, version).
+    Dossier(i64, String, i64),
 }
 
 async fn editor(
@@ -209,9 +222,13 @@ async fn editor(
     unit_id: i64,
     rows: Vec<EditorRow>,
     fields: (String, String, i32, String),
-    dossier: Option<(i64, String, i64)>,
+    editing: Editing,
     error: Option<AppError>,
 ) -> Result<Response, HtmlError> {
+    let (dossier, proposal) = match editing {
+        Editing::New(proposal) => (None, proposal),
+        Editing::Dossier(id, code, version) => (Some((id, code, version)), None),
+    };
     let mut units = Vec::new();
     for id in st.app.prepare_units(p) {
         if let Ok(u) = st.app.store.unit(id).await {
@@ -262,7 +279,7 @@ async fn editor(
         .iter()
         .map(|a| (a.code.clone(), a.name.clone()))
         .collect();
-    awards.extend(local.into_iter().map(|k| (k.code, k.name)));
+    awards.extend(local.iter().map(|k| (k.code.clone(), k.name.clone())));
     // Always a few blank rows to add nominees.
     let mut rows = rows;
     let want = (rows.len() + 3).max(EDITOR_ROWS);
@@ -274,6 +291,28 @@ async fn editor(
         });
     }
     let (title, kind, year, movement) = fields;
+    let mut proposals = Vec::new();
+    if dossier.is_none() {
+        let clusters = st.app.store.list_clusters().await?;
+        for pr in st.app.store.unit_cluster_proposals(unit_id).await? {
+            let cluster = clusters
+                .iter()
+                .find(|c| c.id == pr.cluster_id)
+                .map(|c| c.name.clone())
+                .unwrap_or_default();
+            proposals.push((
+                pr.id,
+                format!(
+                    "{} — {}, {} năm {} ({} phiếu)",
+                    st.app.award_name(&local, &pr.award_code),
+                    pr.unit_name,
+                    cluster,
+                    pr.year,
+                    pr.votes
+                ),
+            ));
+        }
+    }
     render_showing(
         &NewPage {
             layout: Layout::for_user(p, "/ho-so"),
@@ -292,6 +331,8 @@ async fn editor(
             rows,
             error: error.as_ref().map(|e| e.to_string()),
             dossier,
+            proposals,
+            proposal,
         },
         error.as_ref(),
     )
@@ -310,21 +351,32 @@ async fn new_page(
         .ok_or_else(|| {
             AppError::Forbidden("Chỉ cán bộ đơn vị lập hồ sơ đề nghị khen thưởng".into())
         })?;
-    editor(
-        &st,
-        &p,
-        unit,
-        vec![],
-        (
-            String::new(),
-            "cong_trang".into(),
-            st.app.today().year(),
-            String::new(),
-        ),
-        None,
-        None,
-    )
-    .await
+    // From a cluster's election: the elected unit and award fill the first row.
+    let mut rows = vec![];
+    let mut fields = (
+        String::new(),
+        "cong_trang".to_string(),
+        st.app.today().year(),
+        String::new(),
+    );
+    let mut proposal = None;
+    if let Some(pid) = q.de_nghi {
+        let pr = st.app.store.cluster_proposal(pid).await?;
+        let local = st.app.store.local_award_kinds().await?;
+        let award = st.app.award_name(&local, &pr.award_code);
+        fields.0 = format!(
+            "Đề nghị tặng {award} cho {} theo kết quả suy tôn năm {}",
+            pr.unit_name, pr.year
+        );
+        fields.2 = pr.year;
+        rows.push(EditorRow {
+            subject: format!("u:{}", pr.unit_id),
+            award: pr.award_code.clone(),
+            summary: String::new(),
+        });
+        proposal = Some(pid);
+    }
+    editor(&st, &p, unit, rows, fields, Editing::New(proposal), None).await
 }
 
 /// Reads the editor's rows: `doi_tuong_i` (`p:ID` or `u:ID`), `khen_thuong_i`, `thanh_tich_i`.
@@ -384,6 +436,7 @@ async fn create(
         form.one("phong_trao"),
     );
     let (rows, nominees) = editor_rows(&form);
+    let proposal: Option<i64> = form.one("de_nghi").trim().parse().ok();
     let done = match nominees {
         Ok(n) => {
             st.app
@@ -396,7 +449,7 @@ async fn create(
                         kind: fields.1.clone(),
                         year,
                         movement: Some(fields.3.clone()),
-                        cluster_proposal_id: None,
+                        cluster_proposal_id: proposal,
                         nominees: n,
                     },
                 )
@@ -424,7 +477,7 @@ async fn create(
                     .copied()
                     .unwrap_or_default()
             };
-            editor(&st, &p, unit, rows, fields, None, Some(e)).await
+            editor(&st, &p, unit, rows, fields, Editing::New(proposal), Some(e)).await
         }
         Err(e) => Err(e.into()),
     }
@@ -460,7 +513,7 @@ async fn edit_nominees(
             d.year,
             d.movement.clone().unwrap_or_default(),
         ),
-        Some((d.id, d.code.clone(), d.version)),
+        Editing::Dossier(d.id, d.code.clone(), d.version),
         None,
     )
     .await
@@ -498,7 +551,7 @@ async fn nominees(
                     d.year,
                     d.movement.clone().unwrap_or_default(),
                 ),
-                Some((d.id, d.code.clone(), d.version)),
+                Editing::Dossier(d.id, d.code.clone(), d.version),
                 Some(e),
             )
             .await
@@ -588,6 +641,8 @@ struct DossierPage {
     kind: String,
     year: i32,
     movement: String,
+    /// The cluster election the dossier comes from: (link, text).
+    origin: Option<(String, String)>,
     state: String,
     state_class: &'static str,
     since: String,
@@ -867,6 +922,23 @@ async fn show(
             }
         }
     }
+    let origin = match d.cluster_proposal_id {
+        Some(pid) => {
+            let pr = st.app.store.cluster_proposal(pid).await?;
+            let cluster = st.app.store.cluster(pr.cluster_id).await?;
+            Some((
+                format!("/cum-thi-dua/{}/nam/{}", pr.cluster_id, pr.year),
+                format!(
+                    "{} suy tôn {} năm {} ({} phiếu)",
+                    cluster.name,
+                    name(&pr.award_code),
+                    pr.year,
+                    pr.votes
+                ),
+            ))
+        }
+        None => None,
+    };
     let page = DossierPage {
         layout: Layout::for_user(p, "/ho-so"),
         id: d.id,
@@ -878,6 +950,7 @@ async fn show(
         kind: d.kind.label().to_string(),
         year: d.year,
         movement: d.movement.clone().unwrap_or_default(),
+        origin,
         state: d.state.label().to_string(),
         state_class: state_class(d.state),
         since: vn(d.state_since),
