@@ -11,7 +11,7 @@ use tdkt_domain::access::{Action, Role, scope_roots, unscoped};
 use tdkt_domain::dates::{parse_iso, vn};
 use tdkt_domain::dossier::council::{CouncilResult, CouncilRules, Paper, check_paper, tally};
 use tdkt_domain::dossier::procedure::bonus_amount;
-use tdkt_domain::dossier::{CommendationType, State, Step};
+use tdkt_domain::dossier::{State, Step};
 use tdkt_domain::text::{fold, tidy};
 use tdkt_domain::unit::UnitKind;
 use tdkt_store::*;
@@ -970,11 +970,6 @@ impl App {
         sheet.set_column_width(5, 28).map_err(internal)?;
         sheet.set_column_width(6, 18).map_err(internal)?;
         book.save_to_buffer().map_err(internal)
-    }
-
-    /// A dossier's commendation type, for pages that only hold its id.
-    pub fn is_fast(kind: CommendationType) -> bool {
-        kind == CommendationType::DotXuat
     }
 }
 

@@ -1315,15 +1315,12 @@ impl App {
 
     /// Units whose dossiers the caller may prepare (for the "new dossier" form).
     pub fn prepare_units(&self, p: &Principal) -> Vec<i64> {
-        let mut v: Vec<i64> = p
-            .grants
+        p.grants
             .iter()
             .filter(|g| g.role == Role::UnitClerk)
             .map(|g| g.unit_id)
             .collect::<BTreeSet<_>>()
             .into_iter()
-            .collect();
-        v.sort_unstable();
-        v
+            .collect()
     }
 }
