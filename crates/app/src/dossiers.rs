@@ -183,6 +183,25 @@ fn invalid(field: impl Into<String>, msg: impl Into<String>) -> AppError {
     AppError::Invalid(Invalid::new(field, msg))
 }
 
+/// The engine's verdict in lines for people: each criterion with its citation, then what is
+/// missing.
+fn verdict_lines(v: &tdkt_domain::eligibility::Verdict) -> Vec<String> {
+    let mut lines: Vec<String> = v
+        .criteria
+        .iter()
+        .map(|c| {
+            let mark = match c.passed {
+                Some(true) => "Đạt",
+                Some(false) => "Không đạt",
+                None => "Cần xem xét",
+            };
+            format!("{mark} — {} ({}): {}", c.text, c.citation, c.detail)
+        })
+        .collect();
+    lines.extend(v.missing.iter().map(|m| format!("Còn thiếu: {m}")));
+    lines
+}
+
 /// Refuses a change made on a stale page: someone else changed the dossier since.
 pub(crate) fn fresh(d: &DossierRow, version: i64) -> AppResult<()> {
     if d.version == version {
@@ -253,6 +272,21 @@ impl App {
         Ok(d)
     }
 
+    /// Whether `unit` is `root` or below it, remembered in `cache`.
+    async fn within(
+        &self,
+        cache: &mut std::collections::HashMap<i64, bool>,
+        unit: i64,
+        root: i64,
+    ) -> AppResult<bool> {
+        if let Some(known) = cache.get(&unit) {
+            return Ok(*known);
+        }
+        let inside = unit == root || self.ancestors_of(unit).await?.contains(&root);
+        cache.insert(unit, inside);
+        Ok(inside)
+    }
+
     /// The nearest unit at or above `unit_id` that grants awards at province level or above.
     async fn default_authority(&self, unit_id: i64) -> AppResult<i64> {
         let mut chain = vec![unit_id];
@@ -314,6 +348,8 @@ impl App {
             ));
         }
         let local = self.store.local_award_kinds().await?;
+        // Many nominees share a unit: look each unit's place in the tree up once.
+        let mut inside = std::collections::HashMap::new();
         let mut out: Vec<NewNominee> = Vec::new();
         for (i, n) in input.iter().enumerate() {
             let f = |k: &str| format!("nominees[{i}].{k}");
@@ -349,9 +385,7 @@ impl App {
                             format!("Dòng {}: không có cá nhân mã số {pid}", i + 1),
                         )
                     })?;
-                    if person.unit_id != unit_id
-                        && !self.ancestors_of(person.unit_id).await?.contains(&unit_id)
-                    {
+                    if !self.within(&mut inside, person.unit_id, unit_id).await? {
                         return Err(invalid(
                             f("person_id"),
                             format!(
@@ -376,7 +410,7 @@ impl App {
                             format!("Dòng {}: không có đơn vị mã số {uid}", i + 1),
                         )
                     })?;
-                    if u.id != unit_id && !self.ancestors_of(u.id).await?.contains(&unit_id) {
+                    if !self.within(&mut inside, u.id, unit_id).await? {
                         return Err(invalid(
                             f("unit_id"),
                             format!("Dòng {}: {} không thuộc đơn vị đề nghị", i + 1, u.name),
@@ -864,23 +898,10 @@ impl App {
                     VerdictKind::NotEligible => "not_eligible",
                     VerdictKind::NeedsReview => "needs_review",
                 };
-                let mut lines: Vec<String> = v
-                    .criteria
-                    .iter()
-                    .map(|c| {
-                        let mark = match c.passed {
-                            Some(true) => "Đạt",
-                            Some(false) => "Không đạt",
-                            None => "Cần xem xét",
-                        };
-                        format!("{mark} — {} ({}): {}", c.text, c.citation, c.detail)
-                    })
-                    .collect();
-                lines.extend(v.missing.iter().map(|m| format!("Còn thiếu: {m}")));
                 Ok((
                     kind.into(),
                     serde_json::to_string(&v).unwrap_or_default(),
-                    lines,
+                    verdict_lines(&v),
                 ))
             }
             // No rule for this award (or no pack in force): the specialist checks by hand.
@@ -977,11 +998,14 @@ impl App {
         }
         let mut checks = Vec::new();
         for n in &d.nominees {
-            let (kind, _, lines) = match (&n.verdict, &n.verdict_json) {
-                (Some(v), Some(_)) if n.result.is_some() => {
-                    let (_, _, lines) = self.nominee_verdict(&d, n).await?;
-                    (v.clone(), String::new(), lines)
-                }
+            // An appraised nominee shows the verdict as it was when the result was recorded.
+            let stored = n
+                .verdict_json
+                .as_deref()
+                .filter(|_| n.result.is_some())
+                .and_then(|j| serde_json::from_str::<tdkt_domain::eligibility::Verdict>(j).ok());
+            let (kind, _, lines) = match (&n.verdict, stored) {
+                (Some(v), Some(verdict)) => (v.clone(), String::new(), verdict_lines(&verdict)),
                 _ => self.nominee_verdict(&d, n).await?,
             };
             checks.push((n.id, kind, lines));
