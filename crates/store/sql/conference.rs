@@ -527,14 +527,72 @@ pub(crate) async fn voters(pool: &Pool<Db>, ballot_id: i64) -> StoreResult<Vec<i
 }
 
 pub(crate) async fn papers(pool: &Pool<Db>, ballot_id: i64) -> StoreResult<Vec<String>> {
-    let rows = sqlx::query(
-        "SELECT choices_json FROM ballot_papers WHERE ballot_id = $1 ORDER BY paper_key",
-    )
+    list_papers(pool, "ballot_papers", ballot_id).await
+}
+
+/// The papers of a ballot (`ballot_papers` of clusters, `council_papers` of councils), in the
+/// order of their random keys.
+pub(crate) async fn list_papers(
+    pool: &Pool<Db>,
+    table: &'static str,
+    ballot_id: i64,
+) -> StoreResult<Vec<String>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT choices_json FROM {table} WHERE ballot_id = $1 ORDER BY paper_key"
+    )))
     .bind(ballot_id)
     .fetch_all(pool)
     .await
     .map_err(db_err)?;
     rows.iter().map(|r| get(r, "choices_json")).collect()
+}
+
+/// At closing: refuses when the ballot no longer holds the `counted` papers (one arrived during
+/// the count), then rewrites the papers under fresh random keys so that nothing of the casting
+/// order remains.
+pub(crate) async fn reshuffle_papers(
+    tx: &mut super::Tx,
+    table: &'static str,
+    ballot_id: i64,
+    counted: usize,
+) -> StoreResult<()> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT choices_json FROM {table} WHERE ballot_id = $1"
+    )))
+    .bind(ballot_id)
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    if rows.len() != counted {
+        return Err(StoreError::Conflict(format!(
+            "Có {} phiếu nhưng kết quả kiểm {counted} phiếu (có phiếu mới trong lúc kiểm); hãy kiểm phiếu lại",
+            rows.len()
+        )));
+    }
+    let mut papers: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| Ok((paper_key(), get::<String>(r, "choices_json")?)))
+        .collect::<StoreResult<_>>()?;
+    papers.sort();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DELETE FROM {table} WHERE ballot_id = $1"
+    )))
+    .bind(ballot_id)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    for (key, choices) in &papers {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO {table} (ballot_id, paper_key, choices_json) VALUES ($1, $2, $3)"
+        )))
+        .bind(ballot_id)
+        .bind(key)
+        .bind(choices)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    }
+    Ok(())
 }
 
 pub(crate) async fn close_ballot(
@@ -546,40 +604,7 @@ pub(crate) async fn close_ballot(
     let mut tx = begin(b).await?;
     let ballot = ballot_tx(&mut tx, ballot_id).await?;
     need(&ballot, BallotStatus::Open)?;
-    // Rewrite the papers under fresh random keys so that nothing of the casting order remains.
-    let rows = sqlx::query("SELECT choices_json FROM ballot_papers WHERE ballot_id = $1")
-        .bind(ballot_id)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    if rows.len() != close.papers_counted {
-        return Err(StoreError::Conflict(format!(
-            "Có {} phiếu nhưng kết quả kiểm {} phiếu (có phiếu mới trong lúc kiểm); hãy kiểm phiếu lại",
-            rows.len(),
-            close.papers_counted
-        )));
-    }
-    let mut papers: Vec<(String, String)> = rows
-        .iter()
-        .map(|r| Ok((paper_key(), get::<String>(r, "choices_json")?)))
-        .collect::<StoreResult<_>>()?;
-    papers.sort();
-    sqlx::query("DELETE FROM ballot_papers WHERE ballot_id = $1")
-        .bind(ballot_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    for (key, choices) in &papers {
-        sqlx::query(
-            "INSERT INTO ballot_papers (ballot_id, paper_key, choices_json) VALUES ($1, $2, $3)",
-        )
-        .bind(ballot_id)
-        .bind(key)
-        .bind(choices)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    }
+    reshuffle_papers(&mut tx, "ballot_papers", ballot_id, close.papers_counted).await?;
     sqlx::query("UPDATE ballots SET status = 'closed', result_json = $1 WHERE id = $2")
         .bind(&close.result_json)
         .bind(ballot_id)

@@ -55,16 +55,24 @@ async fn nominees_ex<'e, E: sqlx::Executor<'e, Database = Db>>(
         .collect()
 }
 
-async fn dossier_ex(tx: &mut Tx, id: i64) -> StoreResult<DossierRow> {
+/// A dossier without its nominees.
+async fn head_ex<'e, E: sqlx::Executor<'e, Database = Db>>(
+    ex: E,
+    id: i64,
+) -> StoreResult<DossierRow> {
     let r = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {DOSSIER_COLUMNS} FROM dossiers d JOIN units u ON u.id = d.unit_id JOIN units a ON a.id = d.authority_id WHERE d.id = $1"
     )))
     .bind(id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(ex)
     .await
     .map_err(db_err)?
     .ok_or(StoreError::NotFound("hồ sơ"))?;
-    let mut d = dossier_from(&r)?;
+    dossier_from(&r)
+}
+
+async fn dossier_ex(tx: &mut Tx, id: i64) -> StoreResult<DossierRow> {
+    let mut d = head_ex(&mut **tx, id).await?;
     d.nominees = nominees_ex(&mut **tx, id).await?;
     Ok(d)
 }
@@ -93,15 +101,7 @@ fn dossier_from(r: &DbRow) -> StoreResult<DossierRow> {
 }
 
 pub(crate) async fn by_id(pool: &Pool<Db>, id: i64) -> StoreResult<DossierRow> {
-    let r = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {DOSSIER_COLUMNS} FROM dossiers d JOIN units u ON u.id = d.unit_id JOIN units a ON a.id = d.authority_id WHERE d.id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(pool)
-    .await
-    .map_err(db_err)?
-    .ok_or(StoreError::NotFound("hồ sơ"))?;
-    let mut d = dossier_from(&r)?;
+    let mut d = head_ex(pool, id).await?;
     d.nominees = nominees_ex(pool, id).await?;
     Ok(d)
 }
@@ -702,6 +702,7 @@ pub(crate) async fn appraise(
 }
 
 pub(crate) async fn duplicates(pool: &Pool<Db>, dossier_id: i64) -> StoreResult<Vec<DuplicateRow>> {
+    let year = head_ex(pool, dossier_id).await?.year;
     let live = [
         State::Withdrawn.code(),
         State::Rejected.code(),
@@ -757,8 +758,8 @@ pub(crate) async fn duplicates(pool: &Pool<Db>, dossier_id: i64) -> StoreResult<
     )
     .bind(dossier_id)
     .bind(false)
-    .bind(tdkt_domain::dates::ymd(year_of(pool, dossier_id).await?, 1, 1))
-    .bind(tdkt_domain::dates::ymd(year_of(pool, dossier_id).await? + 1, 12, 31))
+    .bind(tdkt_domain::dates::ymd(year, 1, 1))
+    .bind(tdkt_domain::dates::ymd(year + 1, 12, 31))
     .fetch_all(pool)
     .await
     .map_err(db_err)?;
@@ -772,16 +773,6 @@ pub(crate) async fn duplicates(pool: &Pool<Db>, dossier_id: i64) -> StoreResult<
         });
     }
     Ok(out)
-}
-
-async fn year_of(pool: &Pool<Db>, dossier_id: i64) -> StoreResult<i32> {
-    let r = sqlx::query("SELECT year FROM dossiers WHERE id = $1")
-        .bind(dossier_id)
-        .fetch_optional(pool)
-        .await
-        .map_err(db_err)?
-        .ok_or(StoreError::NotFound("hồ sơ"))?;
-    get(&r, "year")
 }
 
 // ---- public comments
@@ -1081,14 +1072,7 @@ pub(crate) async fn council_voters(
 }
 
 pub(crate) async fn council_papers(pool: &Pool<Db>, ballot_id: i64) -> StoreResult<Vec<String>> {
-    let rows = sqlx::query(
-        "SELECT choices_json FROM council_papers WHERE ballot_id = $1 ORDER BY paper_key",
-    )
-    .bind(ballot_id)
-    .fetch_all(pool)
-    .await
-    .map_err(db_err)?;
-    rows.iter().map(|r| get(r, "choices_json")).collect()
+    super::conference::list_papers(pool, "council_papers", ballot_id).await
 }
 
 pub(crate) async fn close_council_vote(
@@ -1106,40 +1090,7 @@ pub(crate) async fn close_council_vote(
     if before.status != "mo" {
         return Err(StoreError::Conflict("Phiên bỏ phiếu đã kết thúc".into()));
     }
-    // Rewrite the papers under fresh keys: nothing of the casting order remains.
-    let rows = sqlx::query("SELECT choices_json FROM council_papers WHERE ballot_id = $1")
-        .bind(ballot_id)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    let papers: Vec<String> = rows
-        .iter()
-        .map(|r| get(r, "choices_json"))
-        .collect::<StoreResult<_>>()?;
-    if papers.len() != counted {
-        return Err(StoreError::Conflict(format!(
-            "Có phiếu mới vừa được ghi ({} phiếu, đã kiểm {counted}); hãy kiểm phiếu lại",
-            papers.len()
-        )));
-    }
-    sqlx::query("DELETE FROM council_papers WHERE ballot_id = $1")
-        .bind(ballot_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    let mut keyed: Vec<(String, String)> = papers.into_iter().map(|p| (paper_key(), p)).collect();
-    keyed.sort();
-    for (k, p) in keyed {
-        sqlx::query(
-            "INSERT INTO council_papers (ballot_id, paper_key, choices_json) VALUES ($1, $2, $3)",
-        )
-        .bind(ballot_id)
-        .bind(k)
-        .bind(p)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    }
+    super::conference::reshuffle_papers(&mut tx, "council_papers", ballot_id, counted).await?;
     sqlx::query("UPDATE council_ballots SET status = 'dong', result_json = $1, closed_at = $2 WHERE id = $3")
         .bind(result_json)
         .bind(now())
