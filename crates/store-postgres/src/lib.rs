@@ -5,13 +5,15 @@ pub mod testing;
 
 use std::time::Duration;
 
+use sqlx::error::DatabaseError;
 use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::{Pool, QueryBuilder};
 use tdkt_store::StoreResult;
 
 pub type Db = sqlx::Postgres;
 pub type Backend = PgStore;
 
-#[path = "../../store/sql/mod.rs"]
+#[path = "../../store-sql/mod.rs"]
 mod sql;
 
 const MIGRATIONS: &[sql::migrate::Migration] = &[
@@ -66,15 +68,11 @@ impl PgStore {
     }
 }
 
-mod dialect {
-    use sqlx::{Pool, QueryBuilder, Transaction};
+impl sql::Dialect for PgStore {
+    const NAME: &'static str = "postgres";
 
-    use super::{Backend, Db};
-
-    pub const NAME: &str = "postgres";
-
-    pub async fn begin_write(b: &Backend) -> Result<Transaction<'static, Db>, sqlx::Error> {
-        let mut tx = b.pool.begin().await?;
+    async fn begin_write(&self) -> Result<sql::Tx, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query("SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE")
             .execute(&mut *tx)
             .await?;
@@ -82,7 +80,7 @@ mod dialect {
     }
 
     /// Migrations of concurrent starts wait for each other on an advisory lock.
-    pub async fn begin_migration(pool: &Pool<Db>) -> Result<Transaction<'static, Db>, sqlx::Error> {
+    async fn begin_migration(pool: &Pool<Db>) -> Result<sql::Tx, sqlx::Error> {
         let mut tx = pool.begin().await?;
         sqlx::query("SELECT pg_advisory_xact_lock(7242025)")
             .execute(&mut *tx)
@@ -90,22 +88,32 @@ mod dialect {
         Ok(tx)
     }
 
-    pub fn reader(b: &Backend) -> &Pool<Db> {
-        &b.pool
+    fn reader(&self) -> &Pool<Db> {
+        &self.pool
     }
 
     /// The trigram GIN index on the folded key serves `LIKE '%word%'`.
-    pub fn push_name_match(q: &mut QueryBuilder<Db>, words: &[&str]) {
+    fn push_name_match(q: &mut QueryBuilder<Db>, words: &[&str]) {
         for w in words {
             q.push(" AND p.search_key LIKE ")
                 .push_bind(format!("%{w}%"));
         }
     }
 
-    /// The same for the register: award records by the folded name as awarded.
-    pub fn push_register_match(q: &mut QueryBuilder<Db>, words: &[&str]) {
+    fn push_register_match(q: &mut QueryBuilder<Db>, words: &[&str]) {
         for w in words {
             q.push(" AND r.name_key LIKE ").push_bind(format!("%{w}%"));
         }
+    }
+
+    /// PostgreSQL names the constraint; the ones a user can hit are declared inline as
+    /// `UNIQUE`, so they carry the default name `<table>_<column>_key`.
+    fn unique_constraint(e: &dyn DatabaseError) -> Option<String> {
+        let name = e.constraint()?;
+        let table = e.table()?;
+        let cols = name
+            .strip_prefix(&format!("{table}_"))?
+            .strip_suffix("_key")?;
+        Some(format!("{table}.{cols}"))
     }
 }

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use tdkt_domain::unit::UnitKind;
 use tdkt_store::conformance::new_unit;
-use tdkt_store::{Actor, RegisterFilter, Store};
+use tdkt_store::{Actor, RegisterFilter, RegisterStore, UnitStore};
 use tdkt_store_sqlite::{SqliteOptions, SqliteStore};
 
 const ROWS: i64 = 1_000_000;

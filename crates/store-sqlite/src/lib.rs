@@ -5,15 +5,17 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+use sqlx::error::DatabaseError;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
+use sqlx::{Pool, QueryBuilder};
 use tdkt_store::{StoreError, StoreResult};
 
 pub type Db = sqlx::Sqlite;
 pub type Backend = SqliteStore;
 
-#[path = "../../store/sql/mod.rs"]
+#[path = "../../store-sql/mod.rs"]
 mod sql;
 
 const MIGRATIONS: &[sql::migrate::Migration] = &[
@@ -112,54 +114,64 @@ impl SqliteStore {
     }
 }
 
-mod dialect {
-    use sqlx::{Pool, QueryBuilder, Transaction};
+impl sql::Dialect for SqliteStore {
+    const NAME: &'static str = "sqlite";
 
-    use super::{Backend, Db};
-
-    pub const NAME: &str = "sqlite";
-
-    pub async fn begin_write(b: &Backend) -> Result<Transaction<'static, Db>, sqlx::Error> {
-        b.writer.begin_with("BEGIN IMMEDIATE").await
+    async fn begin_write(&self) -> Result<sql::Tx, sqlx::Error> {
+        self.writer.begin_with("BEGIN IMMEDIATE").await
     }
 
-    pub async fn begin_migration(pool: &Pool<Db>) -> Result<Transaction<'static, Db>, sqlx::Error> {
+    async fn begin_migration(pool: &Pool<Db>) -> Result<sql::Tx, sqlx::Error> {
         pool.begin_with("BEGIN IMMEDIATE").await
     }
 
-    pub fn reader(b: &Backend) -> &Pool<Db> {
-        &b.reader
+    fn reader(&self) -> &Pool<Db> {
+        &self.reader
     }
 
-    /// Words of three letters or more go through an FTS5 trigram index; shorter ones (which
-    /// trigrams cannot match) fall back to LIKE on the folded key. `alias` is the searched
-    /// table's alias in the query, `fts` its index, `key` the folded column.
-    fn push_fts_match(q: &mut QueryBuilder<Db>, words: &[&str], alias: &str, fts: &str, key: &str) {
-        let long: Vec<String> = words
-            .iter()
-            .filter(|w| w.chars().count() >= 3)
-            .map(|w| format!("\"{w}\""))
-            .collect();
-        if !long.is_empty() {
-            q.push(format!(
-                " AND {alias}.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH "
-            ))
-            .push_bind(long.join(" AND "))
-            .push(")");
-        }
-        for w in words.iter().filter(|w| w.chars().count() < 3) {
-            q.push(format!(" AND {alias}.{key} LIKE "))
-                .push_bind(format!("%{w}%"));
-        }
-    }
-
-    /// People by folded name.
-    pub fn push_name_match(q: &mut QueryBuilder<Db>, words: &[&str]) {
+    fn push_name_match(q: &mut QueryBuilder<Db>, words: &[&str]) {
         push_fts_match(q, words, "p", "people_fts", "search_key");
     }
 
-    /// The register: award records by the folded name as awarded.
-    pub fn push_register_match(q: &mut QueryBuilder<Db>, words: &[&str]) {
+    fn push_register_match(q: &mut QueryBuilder<Db>, words: &[&str]) {
         push_fts_match(q, words, "r", "award_records_fts", "name_key");
+    }
+
+    /// SQLite does not name constraints in errors; its message lists the columns:
+    /// "UNIQUE constraint failed: units.code".
+    fn unique_constraint(e: &dyn DatabaseError) -> Option<String> {
+        e.message()
+            .strip_prefix("UNIQUE constraint failed: ")
+            .map(|cols| cols.replace(' ', ""))
+            .map(|cols| {
+                // "t.a,t.b" → "t.a,b"
+                let mut parts = cols.split(',');
+                let first = parts.next().unwrap_or_default().to_string();
+                parts.fold(first, |acc, c| {
+                    format!("{acc},{}", c.split_once('.').map_or(c, |(_, col)| col))
+                })
+            })
+    }
+}
+
+/// Words of three letters or more go through an FTS5 trigram index; shorter ones (which
+/// trigrams cannot match) fall back to LIKE on the folded key. `alias` is the searched
+/// table's alias in the query, `fts` its index, `key` the folded column.
+fn push_fts_match(q: &mut QueryBuilder<Db>, words: &[&str], alias: &str, fts: &str, key: &str) {
+    let long: Vec<String> = words
+        .iter()
+        .filter(|w| w.chars().count() >= 3)
+        .map(|w| format!("\"{w}\""))
+        .collect();
+    if !long.is_empty() {
+        q.push(format!(
+            " AND {alias}.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH "
+        ))
+        .push_bind(long.join(" AND "))
+        .push(")");
+    }
+    for w in words.iter().filter(|w| w.chars().count() < 3) {
+        q.push(format!(" AND {alias}.{key} LIKE "))
+            .push_bind(format!("%{w}%"));
     }
 }

@@ -1,6 +1,9 @@
 //! Rows of the cluster conference: covenant, scores, ballots, proposals.
 
+use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+
+use crate::{Actor, StoreResult};
 use time::Date;
 
 /// A covenant: title, the criteria table and the method, as JSON in the evaluation format.
@@ -108,4 +111,96 @@ pub struct ProposalRow {
     pub ballot_id: Option<i64>,
     pub votes: i64,
     pub status: String,
+}
+
+#[async_trait]
+pub trait ConferenceStore: Send + Sync {
+    async fn covenant(&self, cluster_id: i64, year: i32) -> StoreResult<Option<CovenantRow>>;
+    /// Creates or replaces the covenant's title, table and method (signatures stay).
+    async fn put_covenant(
+        &self,
+        actor: &Actor,
+        cluster_id: i64,
+        year: i32,
+        title: &str,
+        table_json: &str,
+        method_json: &str,
+    ) -> StoreResult<()>;
+    async fn sign_covenant(
+        &self,
+        actor: &Actor,
+        cluster_id: i64,
+        year: i32,
+        sig: SignatureRow,
+    ) -> StoreResult<()>;
+    async fn set_scoring_closed(
+        &self,
+        actor: &Actor,
+        cluster_id: i64,
+        year: i32,
+        closed: bool,
+    ) -> StoreResult<()>;
+    /// Inserts or replaces one scorer's scores (and optionally indicators) in one transaction.
+    async fn put_scores(
+        &self,
+        actor: &Actor,
+        cluster_id: i64,
+        year: i32,
+        scores: &[ScoreRow],
+        indicators: &[IndicatorRow],
+    ) -> StoreResult<()>;
+    async fn cluster_scores(
+        &self,
+        cluster_id: i64,
+        year: i32,
+    ) -> StoreResult<(Vec<ScoreRow>, Vec<IndicatorRow>)>;
+    async fn create_ballot(
+        &self,
+        actor: &Actor,
+        cluster_id: i64,
+        year: i32,
+        title: &str,
+        rules_json: &str,
+    ) -> StoreResult<BallotRow>;
+    async fn ballot(&self, id: i64) -> StoreResult<BallotRow>;
+    async fn ballots(&self, cluster_id: i64, year: i32) -> StoreResult<Vec<BallotRow>>;
+    /// Freezes the resolved rules and their hash; draft → open.
+    async fn open_ballot(
+        &self,
+        actor: &Actor,
+        id: i64,
+        resolved_rules_json: &str,
+        rule_hash: &str,
+    ) -> StoreResult<BallotRow>;
+    /// One voter unit's paper: the voter row and the paper go in one transaction but stay
+    /// unlinked. A second vote by the same unit is a conflict.
+    async fn cast_vote(
+        &self,
+        actor: &Actor,
+        ballot_id: i64,
+        voter_unit: i64,
+        choices_json: &str,
+    ) -> StoreResult<()>;
+    /// Papers collected in the room: the units that voted and the papers, unlinked.
+    async fn record_papers(
+        &self,
+        actor: &Actor,
+        ballot_id: i64,
+        voter_units: &[i64],
+        papers: &[String],
+    ) -> StoreResult<()>;
+    async fn ballot_voters(&self, ballot_id: i64) -> StoreResult<Vec<i64>>;
+    async fn ballot_papers(&self, ballot_id: i64) -> StoreResult<Vec<String>>;
+    /// open → closed: stores the result, shuffles the papers, writes proposals and next year's
+    /// roles.
+    async fn close_ballot(
+        &self,
+        actor: &Actor,
+        ballot_id: i64,
+        close: BallotClose,
+    ) -> StoreResult<BallotRow>;
+    async fn cluster_proposals(&self, cluster_id: i64, year: i32) -> StoreResult<Vec<ProposalRow>>;
+    /// Proposals elected for a unit in its clusters, newest year first.
+    async fn unit_cluster_proposals(&self, unit_id: i64) -> StoreResult<Vec<ProposalRow>>;
+    async fn cluster_proposal(&self, id: i64) -> StoreResult<ProposalRow>;
 }

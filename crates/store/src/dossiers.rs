@@ -1,9 +1,11 @@
-//! Rows of nomination dossiers: the dossier and its nominees, documents and their versions, the
-//! timeline, public comments, the council's vote, decisions and the register.
+//! Nomination dossiers: workflow with optimistic concurrency, nominees, appraisal, timeline.
 
+use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tdkt_domain::dossier::{CommendationType, State, Step};
 use time::{Date, OffsetDateTime};
+
+use crate::*;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewNominee {
@@ -123,41 +125,6 @@ pub struct DossierMove {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewDocument {
-    /// A new version of this document, or a new document when `None`.
-    pub document_id: Option<i64>,
-    pub slot: String,
-    pub title: String,
-    pub filename: String,
-    pub mime: String,
-    pub sha256: String,
-    #[serde(skip)]
-    pub bytes: Vec<u8>,
-    pub uploaded_by: Option<i64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DocumentVersionRow {
-    pub version: i32,
-    pub sha256: String,
-    pub filename: String,
-    pub mime: String,
-    pub size: i64,
-    /// The dossier's state when it was uploaded.
-    pub state: State,
-    pub uploaded_at: OffsetDateTime,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DocumentRow {
-    pub id: i64,
-    pub slot: String,
-    pub title: String,
-    /// Oldest first; the last is current.
-    pub versions: Vec<DocumentVersionRow>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventRow {
     pub at: OffsetDateTime,
     pub actor: String,
@@ -195,121 +162,38 @@ pub struct DuplicateRow {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewComment {
-    pub author: String,
-    pub contact: Option<String>,
-    pub body: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CommentRow {
-    pub id: i64,
-    pub dossier_id: i64,
-    pub author: String,
-    pub contact: Option<String>,
-    pub body: String,
-    pub at: OffsetDateTime,
-    /// `cho_duyet`, `da_duyet` (shown publicly and attached), `an` (hidden).
-    pub status: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CouncilBallotRow {
-    pub id: i64,
-    pub dossier_id: i64,
-    /// `mo` (open) or `dong` (closed).
-    pub status: String,
-    pub rules_json: String,
-    pub rule_hash: String,
-    pub result_json: Option<String>,
-    pub opened_at: OffsetDateTime,
-    pub closed_at: Option<OffsetDateTime>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewDecisionAward {
-    pub nominee_id: i64,
-    pub person_id: Option<i64>,
-    pub unit_id: Option<i64>,
-    pub subject_name: String,
-    pub name_key: String,
-    pub code: String,
-    pub amount: i64,
-    /// Random public key of the certificate's QR code.
-    pub cert_key: String,
-    /// An emulation title of a person: also recorded among the person's titles of this year,
-    /// so that the eligibility engine counts it.
-    pub title_year: Option<i32>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewDecision {
-    pub dossier_id: i64,
-    pub expected_version: i64,
-    pub authority_id: i64,
-    pub year: i32,
-    /// e.g. `QĐ-UBND`: the number is `{seq}/{symbol}`.
-    pub symbol: String,
-    pub signed_on: Date,
-    pub signer_name: String,
-    pub signer_title: String,
-    /// Everything the printed decision shows (documents' DecisionDoc), without the number.
-    pub doc_json: String,
-    pub base_salary: i64,
-    pub total: i64,
-    pub awards: Vec<NewDecisionAward>,
-    pub due_on: Option<Date>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DecisionRow {
-    pub id: i64,
-    pub authority_id: i64,
-    pub dossier_id: i64,
-    pub year: i32,
-    pub seq: i32,
-    pub number: String,
-    pub signed_on: Date,
-    pub signer_name: String,
-    pub signer_title: String,
-    pub doc_json: String,
-    pub base_salary: i64,
-    pub total: i64,
-}
-
-/// One line of the register: an award with its decision, as searched and exported.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RegisterRow {
-    pub id: i64,
-    pub person_id: Option<i64>,
-    pub unit_id: Option<i64>,
-    pub subject_name: String,
-    /// The person's unit or the collective itself, by name.
-    pub unit_name: String,
-    pub code: String,
-    pub date: Date,
-    pub decision: Option<String>,
-    pub amount: Option<i64>,
-    pub cert_key: Option<String>,
-    pub revoked_on: Option<Date>,
-    pub revoked_reason: Option<String>,
-    pub dossier_id: Option<i64>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct RegisterFilter {
-    /// Folded name fragment.
-    pub name_key: Option<String>,
-    pub code: Option<String>,
-    pub year: Option<i32>,
-    /// The person's unit or the collective inside this subtree.
-    pub unit_root: Option<i64>,
-    /// Only what these subtrees may read (None: everything).
-    pub scope_roots: Option<Vec<i64>>,
-    pub person_id: Option<i64>,
-    pub unit_id: Option<i64>,
-    pub cert_key: Option<String>,
-    pub decision_id: Option<i64>,
-    pub limit: i64,
+#[async_trait]
+pub trait DossierStore: Send + Sync {
+    /// Creates a draft dossier with its nominees; its code is `HS-{year}-{id}`.
+    async fn create_dossier(&self, actor: &Actor, new: NewDossier) -> StoreResult<DossierRow>;
+    async fn dossier(&self, id: i64) -> StoreResult<DossierRow>;
+    async fn list_dossiers(&self, filter: &DossierFilter) -> StoreResult<Vec<DossierSummary>>;
+    /// Replaces the nominee list if the dossier is still at `expected_version`; the old entries
+    /// stay, marked removed.
+    async fn replace_nominees(
+        &self,
+        actor: &Actor,
+        dossier_id: i64,
+        expected_version: i64,
+        nominees: &[NewNominee],
+    ) -> StoreResult<DossierRow>;
+    /// Applies one workflow step if the dossier is still at the expected version and state;
+    /// otherwise a conflict naming the current state.
+    async fn move_dossier(
+        &self,
+        actor: &Actor,
+        dossier_id: i64,
+        mv: DossierMove,
+    ) -> StoreResult<DossierRow>;
+    async fn dossier_events(&self, dossier_id: i64) -> StoreResult<Vec<EventRow>>;
+    /// Records the specialist's appraisal of one nominee (dossier under appraisal only).
+    async fn appraise(
+        &self,
+        actor: &Actor,
+        dossier_id: i64,
+        appraisal: &Appraisal,
+    ) -> StoreResult<DossierRow>;
+    /// The same nominee proposed for the same award and year elsewhere (dossiers not withdrawn
+    /// or rejected, or the register), and the same achievement text twice.
+    async fn nominee_duplicates(&self, dossier_id: i64) -> StoreResult<Vec<DuplicateRow>>;
 }

@@ -1,6 +1,9 @@
 //! Rows of the history the eligibility engine reads: titles, awards received, initiatives.
 
+use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+
+use crate::{Actor, StoreResult};
 use time::Date;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,4 +113,70 @@ pub struct LocalAwardKind {
     pub bonus: f64,
     /// The authority that defined it.
     pub unit_id: i64,
+}
+
+#[async_trait]
+pub trait HistoryStore: Send + Sync {
+    /// Inserts or replaces the given years' titles of a person; `uses` marks the initiatives
+    /// the titles used, in the same transaction.
+    async fn put_person_titles(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+        titles: &[TitleRow],
+        uses: &[InitiativeUse],
+    ) -> StoreResult<Vec<TitleRow>>;
+    /// Removes one title; initiatives it used (by `label`) are released.
+    async fn delete_person_title(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+        year: i32,
+        code: &str,
+        label: &str,
+    ) -> StoreResult<Vec<TitleRow>>;
+    /// Ratings and titles of many people in one transaction: all or nothing.
+    async fn import_history(&self, actor: &Actor, batch: &HistoryBatch) -> StoreResult<()>;
+    async fn person_titles(&self, person_id: i64) -> StoreResult<Vec<TitleRow>>;
+    async fn create_award_record(
+        &self,
+        actor: &Actor,
+        new: NewAwardRecord,
+    ) -> StoreResult<AwardRecordRow>;
+    async fn person_award_records(&self, person_id: i64) -> StoreResult<Vec<AwardRecordRow>>;
+    async fn unit_award_records(&self, unit_id: i64) -> StoreResult<Vec<AwardRecordRow>>;
+    async fn create_initiative(
+        &self,
+        actor: &Actor,
+        new: NewInitiative,
+    ) -> StoreResult<InitiativeRow>;
+    /// The council's review: recognised scope, date and effect.
+    async fn review_initiative(
+        &self,
+        actor: &Actor,
+        id: i64,
+        scope: &str,
+        recognized_on: Date,
+        effect: Option<String>,
+    ) -> StoreResult<InitiativeRow>;
+    async fn initiative(&self, id: i64) -> StoreResult<InitiativeRow>;
+    async fn person_initiatives(&self, person_id: i64) -> StoreResult<Vec<InitiativeRow>>;
+    /// Initiatives of a unit's subtree, newest first.
+    async fn unit_initiatives(&self, unit_id: i64) -> StoreResult<Vec<InitiativeRow>>;
+    async fn create_local_award_kind(
+        &self,
+        actor: &Actor,
+        kind: LocalAwardKind,
+    ) -> StoreResult<LocalAwardKind>;
+    async fn local_award_kinds(&self) -> StoreResult<Vec<LocalAwardKind>>;
+    /// Inserts or replaces a collective's yearly ratings.
+    async fn put_unit_ratings(
+        &self,
+        actor: &Actor,
+        unit_id: i64,
+        ratings: &[UnitRatingRow],
+    ) -> StoreResult<Vec<UnitRatingRow>>;
+    async fn unit_ratings(&self, unit_id: i64) -> StoreResult<Vec<UnitRatingRow>>;
+    /// Members of a unit's subtree in a year: count, by rating, by title.
+    async fn member_stats(&self, unit_id: i64, year: i32) -> StoreResult<MemberStats>;
 }

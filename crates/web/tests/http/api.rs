@@ -303,7 +303,9 @@ async fn api_cluster_evaluation(b: Backend) {
         "../../../../docs/examples/cluster-2022-tay-nguyen.json"
     ))
     .unwrap();
-    let r = c
+    // A client of its own: the server answers 401 without reading the body and closes the
+    // connection, which a pooled client could otherwise reuse for the next request (EPIPE).
+    let r = reqwest::Client::new()
         .post(s.url("/api/v1/cluster-evaluations"))
         .json(&example)
         .send()

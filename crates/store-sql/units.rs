@@ -1,5 +1,6 @@
 //! Units, their history and lineage.
 
+use async_trait::async_trait;
 use sqlx::{Pool, QueryBuilder};
 use tdkt_domain::text::fold;
 use tdkt_domain::unit::{LineageKind, UnitKind};
@@ -7,7 +8,7 @@ use tdkt_store::*;
 use time::Date;
 
 use super::audit::{Change, append, json};
-use super::{Backend, Db, DbRow, Tx, begin, code, commit, db_err, get, now};
+use super::{Backend, Db, DbRow, Dialect, Tx, begin, code, commit, db_err, get, now};
 
 const UNIT_COLUMNS: &str = "u.id, u.code, u.kind, u.name, u.short_name, u.parent_id, u.valid_from, u.valid_to, u.note, u.illustrative,
     (SELECT COUNT(*) FROM units c WHERE c.parent_id = u.id) AS child_count";
@@ -225,53 +226,179 @@ pub(crate) async fn by_id(pool: &Pool<Db>, id: i64) -> StoreResult<UnitRow> {
     from_row(&row)
 }
 
-pub(crate) async fn by_code(pool: &Pool<Db>, code: &str) -> StoreResult<UnitRow> {
-    let sql = format!("SELECT {UNIT_COLUMNS} FROM units u WHERE u.code = $1");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(code)
-        .fetch_optional(pool)
-        .await
-        .map_err(db_err)?
-        .ok_or(StoreError::NotFound("đơn vị"))?;
-    from_row(&row)
-}
+#[async_trait]
+impl UnitStore for Backend {
+    async fn create_unit(&self, actor: &Actor, new: NewUnit) -> StoreResult<UnitRow> {
+        create(self, actor, new).await
+    }
 
-pub(crate) async fn ancestors(pool: &Pool<Db>, id: i64) -> StoreResult<Vec<UnitRef>> {
-    let row = sqlx::query("SELECT tree_path FROM units WHERE id = $1")
-        .bind(id)
-        .fetch_optional(pool)
-        .await
-        .map_err(db_err)?
-        .ok_or(StoreError::NotFound("đơn vị"))?;
-    let path: String = get(&row, "tree_path")?;
-    let ids: Vec<i64> = path
-        .split('/')
-        .filter_map(|s| s.parse().ok())
-        .filter(|&a| a != id)
-        .collect();
-    if ids.is_empty() {
-        return Ok(vec![]);
+    async fn update_unit(
+        &self,
+        actor: &Actor,
+        id: i64,
+        changes: UnitChanges,
+    ) -> StoreResult<UnitRow> {
+        update(self, actor, id, changes).await
     }
-    let mut q = QueryBuilder::<Db>::new("SELECT id, code, name FROM units WHERE id IN (");
-    let mut sep = q.separated(", ");
-    for a in &ids {
-        sep.push_bind(*a);
+
+    async fn unit(&self, id: i64) -> StoreResult<UnitRow> {
+        by_id(self.reader(), id).await
     }
-    q.push(")");
-    let rows = q.build().fetch_all(pool).await.map_err(db_err)?;
-    let mut refs = rows
-        .iter()
-        .map(|r| {
-            Ok(UnitRef {
-                id: get(r, "id")?,
-                code: get(r, "code")?,
-                name: get(r, "name")?,
+
+    async fn unit_by_code(&self, code: &str) -> StoreResult<UnitRow> {
+        let pool = self.reader();
+        let sql = format!("SELECT {UNIT_COLUMNS} FROM units u WHERE u.code = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(code)
+            .fetch_optional(pool)
+            .await
+            .map_err(db_err)?
+            .ok_or(StoreError::NotFound("đơn vị"))?;
+        from_row(&row)
+    }
+
+    async fn unit_ancestors(&self, id: i64) -> StoreResult<Vec<UnitRef>> {
+        let pool = self.reader();
+        let row = sqlx::query("SELECT tree_path FROM units WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+            .map_err(db_err)?
+            .ok_or(StoreError::NotFound("đơn vị"))?;
+        let path: String = get(&row, "tree_path")?;
+        let ids: Vec<i64> = path
+            .split('/')
+            .filter_map(|s| s.parse().ok())
+            .filter(|&a| a != id)
+            .collect();
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let mut q = QueryBuilder::<Db>::new("SELECT id, code, name FROM units WHERE id IN (");
+        let mut sep = q.separated(", ");
+        for a in &ids {
+            sep.push_bind(*a);
+        }
+        q.push(")");
+        let rows = q.build().fetch_all(pool).await.map_err(db_err)?;
+        let mut refs = rows
+            .iter()
+            .map(|r| {
+                Ok(UnitRef {
+                    id: get(r, "id")?,
+                    code: get(r, "code")?,
+                    name: get(r, "name")?,
+                })
             })
-        })
-        .collect::<StoreResult<Vec<_>>>()?;
-    // Nearest first: the reverse of the path order.
-    refs.sort_by_key(|u| std::cmp::Reverse(ids.iter().position(|&a| a == u.id)));
-    Ok(refs)
+            .collect::<StoreResult<Vec<_>>>()?;
+        // Nearest first: the reverse of the path order.
+        refs.sort_by_key(|u| std::cmp::Reverse(ids.iter().position(|&a| a == u.id)));
+        Ok(refs)
+    }
+
+    async fn list_units(&self, filter: &UnitFilter) -> StoreResult<Page<UnitRow>> {
+        list(self.reader(), filter).await
+    }
+
+    async fn unit_history(&self, id: i64) -> StoreResult<Vec<UnitVersionRow>> {
+        let pool = self.reader();
+        let rows = sqlx::query(
+            "SELECT name, short_name, kind, parent_id, valid_from, valid_to FROM unit_versions
+             WHERE unit_id = $1 ORDER BY valid_to, id",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(UnitVersionRow {
+                    name: get(r, "name")?,
+                    short_name: get(r, "short_name")?,
+                    kind: code(r, "kind", UnitKind::parse)?,
+                    parent_id: get(r, "parent_id")?,
+                    valid_from: get(r, "valid_from")?,
+                    valid_to: get(r, "valid_to")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn create_lineage_event(
+        &self,
+        actor: &Actor,
+        new: NewLineageEvent,
+    ) -> StoreResult<LineageEventRow> {
+        new.kind.check_sides(new.from.len(), new.to.len())?;
+        let mut tx = begin(self).await?;
+        let row = sqlx::query(
+            "INSERT INTO lineage_events (kind, event_date, legal_basis, note, created_at)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(new.kind.code())
+        .bind(new.date)
+        .bind(&new.legal_basis)
+        .bind(&new.note)
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let id: i64 = get(&row, "id")?;
+        for (side, units) in [("from", &new.from), ("to", &new.to)] {
+            for u in units {
+                sqlx::query(
+                    "INSERT INTO lineage_links (event_id, side, unit_id) VALUES ($1, $2, $3)",
+                )
+                .bind(id)
+                .bind(side)
+                .bind(*u)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            }
+        }
+        if matches!(new.kind, LineageKind::Merge | LineageKind::Split) {
+            let last_day = new.date.previous_day().expect("not the first day of time");
+            for u in &new.from {
+                sqlx::query("UPDATE units SET valid_to = $1 WHERE id = $2 AND valid_to IS NULL")
+                    .bind(last_day)
+                    .bind(*u)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+            }
+        }
+        let event = lineage_event(&mut *tx, id).await?;
+        append(
+            &mut tx,
+            actor,
+            Change {
+                action: "lineage.create",
+                entity: "lineage_event",
+                entity_id: id.to_string(),
+                before: None,
+                after: json(&event),
+            },
+        )
+        .await?;
+        commit(tx).await?;
+        Ok(event)
+    }
+
+    async fn unit_lineage(&self, unit_id: i64) -> StoreResult<Vec<LineageEventRow>> {
+        let pool = self.reader();
+        let rows = sqlx::query(
+            "SELECT e.id, e.kind, e.event_date, e.legal_basis, e.note, l.side, u.id AS unit_id, u.code, u.name
+             FROM lineage_events e JOIN lineage_links l ON l.event_id = e.id JOIN units u ON u.id = l.unit_id
+             WHERE e.id IN (SELECT event_id FROM lineage_links WHERE unit_id = $1)
+             ORDER BY e.event_date, e.id, l.side, u.name",
+        )
+        .bind(unit_id)
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+        group_events(&rows)
+    }
 }
 
 pub(crate) async fn list(pool: &Pool<Db>, f: &UnitFilter) -> StoreResult<Page<UnitRow>> {
@@ -322,88 +449,6 @@ pub(crate) async fn list(pool: &Pool<Db>, f: &UnitFilter) -> StoreResult<Page<Un
     })
 }
 
-pub(crate) async fn history(pool: &Pool<Db>, id: i64) -> StoreResult<Vec<UnitVersionRow>> {
-    let rows = sqlx::query(
-        "SELECT name, short_name, kind, parent_id, valid_from, valid_to FROM unit_versions
-         WHERE unit_id = $1 ORDER BY valid_to, id",
-    )
-    .bind(id)
-    .fetch_all(pool)
-    .await
-    .map_err(db_err)?;
-    rows.iter()
-        .map(|r| {
-            Ok(UnitVersionRow {
-                name: get(r, "name")?,
-                short_name: get(r, "short_name")?,
-                kind: code(r, "kind", UnitKind::parse)?,
-                parent_id: get(r, "parent_id")?,
-                valid_from: get(r, "valid_from")?,
-                valid_to: get(r, "valid_to")?,
-            })
-        })
-        .collect()
-}
-
-pub(crate) async fn create_lineage(
-    b: &Backend,
-    actor: &Actor,
-    new: NewLineageEvent,
-) -> StoreResult<LineageEventRow> {
-    new.kind.check_sides(new.from.len(), new.to.len())?;
-    let mut tx = begin(b).await?;
-    let row = sqlx::query(
-        "INSERT INTO lineage_events (kind, event_date, legal_basis, note, created_at)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
-    )
-    .bind(new.kind.code())
-    .bind(new.date)
-    .bind(&new.legal_basis)
-    .bind(&new.note)
-    .bind(now())
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    let id: i64 = get(&row, "id")?;
-    for (side, units) in [("from", &new.from), ("to", &new.to)] {
-        for u in units {
-            sqlx::query("INSERT INTO lineage_links (event_id, side, unit_id) VALUES ($1, $2, $3)")
-                .bind(id)
-                .bind(side)
-                .bind(*u)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-        }
-    }
-    if matches!(new.kind, LineageKind::Merge | LineageKind::Split) {
-        let last_day = new.date.previous_day().expect("not the first day of time");
-        for u in &new.from {
-            sqlx::query("UPDATE units SET valid_to = $1 WHERE id = $2 AND valid_to IS NULL")
-                .bind(last_day)
-                .bind(*u)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-        }
-    }
-    let event = lineage_event(&mut *tx, id).await?;
-    append(
-        &mut tx,
-        actor,
-        Change {
-            action: "lineage.create",
-            entity: "lineage_event",
-            entity_id: id.to_string(),
-            before: None,
-            after: json(&event),
-        },
-    )
-    .await?;
-    commit(tx).await?;
-    Ok(event)
-}
-
 async fn lineage_event<'e, E>(ex: E, id: i64) -> StoreResult<LineageEventRow>
 where
     E: sqlx::Executor<'e, Database = Db>,
@@ -452,18 +497,4 @@ fn group_events(rows: &[DbRow]) -> StoreResult<Vec<LineageEventRow>> {
         }
     }
     Ok(out)
-}
-
-pub(crate) async fn lineage(pool: &Pool<Db>, unit_id: i64) -> StoreResult<Vec<LineageEventRow>> {
-    let rows = sqlx::query(
-        "SELECT e.id, e.kind, e.event_date, e.legal_basis, e.note, l.side, u.id AS unit_id, u.code, u.name
-         FROM lineage_events e JOIN lineage_links l ON l.event_id = e.id JOIN units u ON u.id = l.unit_id
-         WHERE e.id IN (SELECT event_id FROM lineage_links WHERE unit_id = $1)
-         ORDER BY e.event_date, e.id, l.side, u.name",
-    )
-    .bind(unit_id)
-    .fetch_all(pool)
-    .await
-    .map_err(db_err)?;
-    group_events(&rows)
 }

@@ -1,11 +1,12 @@
 //! Clusters and blocks with their members per year.
 
+use async_trait::async_trait;
 use sqlx::{Pool, QueryBuilder};
 use tdkt_domain::cluster::{ClusterKind, MemberRole};
 use tdkt_store::*;
 
 use super::audit::{Change, append, json};
-use super::{Backend, Db, begin, code, commit, db_err, get, now};
+use super::{Backend, Db, Dialect, begin, code, commit, db_err, get, now};
 
 pub(crate) async fn create(b: &Backend, actor: &Actor, new: NewCluster) -> StoreResult<ClusterRow> {
     let mut tx = begin(b).await?;
@@ -155,95 +156,144 @@ async fn load(
     Ok(out)
 }
 
-pub(crate) async fn of_unit(pool: &Pool<Db>, unit_id: i64) -> StoreResult<Vec<UnitClusterRow>> {
-    let rows = sqlx::query(
-        "SELECT c.id, c.name, m.year, m.role FROM cluster_members m JOIN clusters c ON c.id = m.cluster_id
-         WHERE m.unit_id = $1 ORDER BY m.year, c.name",
-    )
-    .bind(unit_id)
-    .fetch_all(pool)
-    .await
-    .map_err(db_err)?;
-    rows.iter()
-        .map(|r| {
-            Ok(UnitClusterRow {
-                cluster_id: get(r, "id")?,
-                cluster_name: get(r, "name")?,
-                year: get(r, "year")?,
-                role: code(r, "role", MemberRole::parse)?,
-            })
-        })
-        .collect()
-}
-
-pub(crate) async fn rotation(pool: &Pool<Db>, cluster_id: i64) -> StoreResult<(Vec<i64>, i32)> {
-    let row = sqlx::query("SELECT rotation_cooldown FROM clusters WHERE id = $1")
-        .bind(cluster_id)
-        .fetch_optional(pool)
-        .await
-        .map_err(db_err)?
-        .ok_or(StoreError::NotFound("cụm thi đua"))?;
-    let cooldown: i32 = get(&row, "rotation_cooldown")?;
-    let rows =
-        sqlx::query("SELECT unit_id FROM cluster_rotation WHERE cluster_id = $1 ORDER BY position")
-            .bind(cluster_id)
-            .fetch_all(pool)
-            .await
-            .map_err(db_err)?;
-    Ok((
-        rows.iter()
-            .map(|r| get(r, "unit_id"))
-            .collect::<StoreResult<_>>()?,
-        cooldown,
-    ))
-}
-
-pub(crate) async fn set_rotation(
-    b: &Backend,
-    actor: &Actor,
-    cluster_id: i64,
-    order: &[i64],
-    cooldown: i32,
-) -> StoreResult<()> {
-    let mut tx = begin(b).await?;
-    let done = sqlx::query("UPDATE clusters SET rotation_cooldown = $1 WHERE id = $2")
-        .bind(cooldown)
-        .bind(cluster_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound("cụm thi đua"));
+#[async_trait]
+impl ClusterStore for Backend {
+    async fn create_cluster(&self, actor: &Actor, new: NewCluster) -> StoreResult<ClusterRow> {
+        create(self, actor, new).await
     }
-    sqlx::query("DELETE FROM cluster_rotation WHERE cluster_id = $1")
-        .bind(cluster_id)
-        .execute(&mut *tx)
+
+    async fn list_clusters(&self) -> StoreResult<Vec<ClusterRow>> {
+        list(self.reader(), None).await
+    }
+
+    async fn cluster(&self, id: i64) -> StoreResult<ClusterRow> {
+        list(self.reader(), Some(id))
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound("cụm thi đua"))
+    }
+
+    async fn unit_clusters(&self, unit_id: i64) -> StoreResult<Vec<UnitClusterRow>> {
+        let pool = self.reader();
+        let rows = sqlx::query(
+            "SELECT c.id, c.name, m.year, m.role FROM cluster_members m JOIN clusters c ON c.id = m.cluster_id
+             WHERE m.unit_id = $1 ORDER BY m.year, c.name",
+        )
+        .bind(unit_id)
+        .fetch_all(pool)
         .await
         .map_err(db_err)?;
-    for (i, u) in order.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO cluster_rotation (cluster_id, position, unit_id) VALUES ($1, $2, $3)",
+        rows.iter()
+            .map(|r| {
+                Ok(UnitClusterRow {
+                    cluster_id: get(r, "id")?,
+                    cluster_name: get(r, "name")?,
+                    year: get(r, "year")?,
+                    role: code(r, "role", MemberRole::parse)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn cluster_rotation(&self, cluster_id: i64) -> StoreResult<(Vec<i64>, i32)> {
+        let pool = self.reader();
+        let row = sqlx::query("SELECT rotation_cooldown FROM clusters WHERE id = $1")
+            .bind(cluster_id)
+            .fetch_optional(pool)
+            .await
+            .map_err(db_err)?
+            .ok_or(StoreError::NotFound("cụm thi đua"))?;
+        let cooldown: i32 = get(&row, "rotation_cooldown")?;
+        let rows = sqlx::query(
+            "SELECT unit_id FROM cluster_rotation WHERE cluster_id = $1 ORDER BY position",
         )
         .bind(cluster_id)
-        .bind(i as i32)
-        .bind(*u)
-        .execute(&mut *tx)
+        .fetch_all(pool)
         .await
         .map_err(db_err)?;
+        Ok((
+            rows.iter()
+                .map(|r| get(r, "unit_id"))
+                .collect::<StoreResult<_>>()?,
+            cooldown,
+        ))
     }
-    append(
-        &mut tx,
-        actor,
-        Change {
-            action: "cluster.rotation",
-            entity: "cluster",
-            entity_id: cluster_id.to_string(),
-            before: None,
-            after: json(&serde_json::json!({"order": order, "cooldown": cooldown})),
-        },
-    )
-    .await?;
-    commit(tx).await
+
+    async fn set_cluster_rotation(
+        &self,
+        actor: &Actor,
+        cluster_id: i64,
+        order: &[i64],
+        cooldown: i32,
+    ) -> StoreResult<()> {
+        let mut tx = begin(self).await?;
+        let done = sqlx::query("UPDATE clusters SET rotation_cooldown = $1 WHERE id = $2")
+            .bind(cooldown)
+            .bind(cluster_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("cụm thi đua"));
+        }
+        sqlx::query("DELETE FROM cluster_rotation WHERE cluster_id = $1")
+            .bind(cluster_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        for (i, u) in order.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO cluster_rotation (cluster_id, position, unit_id) VALUES ($1, $2, $3)",
+            )
+            .bind(cluster_id)
+            .bind(i as i32)
+            .bind(*u)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        append(
+            &mut tx,
+            actor,
+            Change {
+                action: "cluster.rotation",
+                entity: "cluster",
+                entity_id: cluster_id.to_string(),
+                before: None,
+                after: json(&serde_json::json!({"order": order, "cooldown": cooldown})),
+            },
+        )
+        .await?;
+        commit(tx).await
+    }
+
+    async fn put_cluster_year(
+        &self,
+        actor: &Actor,
+        cluster_id: i64,
+        y: NewClusterYear,
+    ) -> StoreResult<()> {
+        let mut tx = begin(self).await?;
+        put_year_tx(&mut tx, cluster_id, &y).await?;
+        let members: Vec<serde_json::Value> = y
+            .members
+            .iter()
+            .map(|(u, r, i)| serde_json::json!({"unit_id": u, "role": r.code(), "illustrative": i}))
+            .collect();
+        append(
+            &mut tx,
+            actor,
+            Change {
+                action: "cluster.year",
+                entity: "cluster",
+                entity_id: format!("{cluster_id}/{}", y.year),
+                before: None,
+                after: json(&serde_json::json!({"note": y.note, "members": members})),
+            },
+        )
+        .await?;
+        commit(tx).await
+    }
 }
 
 /// Adds or replaces one year's members and roles inside the caller's transaction.
@@ -281,32 +331,4 @@ pub(crate) async fn put_year_tx(
             .map_err(db_err)?;
     }
     Ok(())
-}
-
-pub(crate) async fn put_year(
-    b: &Backend,
-    actor: &Actor,
-    cluster_id: i64,
-    y: NewClusterYear,
-) -> StoreResult<()> {
-    let mut tx = begin(b).await?;
-    put_year_tx(&mut tx, cluster_id, &y).await?;
-    let members: Vec<serde_json::Value> = y
-        .members
-        .iter()
-        .map(|(u, r, i)| serde_json::json!({"unit_id": u, "role": r.code(), "illustrative": i}))
-        .collect();
-    append(
-        &mut tx,
-        actor,
-        Change {
-            action: "cluster.year",
-            entity: "cluster",
-            entity_id: format!("{cluster_id}/{}", y.year),
-            before: None,
-            after: json(&serde_json::json!({"note": y.note, "members": members})),
-        },
-    )
-    .await?;
-    commit(tx).await
 }

@@ -24,7 +24,7 @@ pub async fn run(pool: &Pool<Db>, migrations: &[Migration]) -> StoreResult<usize
     let mut applied = 0;
     for m in migrations {
         let checksum = hex::encode(Sha256::digest(m.sql.as_bytes()));
-        let mut tx = super::dialect::begin_migration(pool)
+        let mut tx = <super::Backend as super::Dialect>::begin_migration(pool)
             .await
             .map_err(db_err)?;
         let done = sqlx::query("SELECT checksum FROM schema_migrations WHERE version = $1")

@@ -1,12 +1,14 @@
 //! Appending to and reading the audit chain.
 
 use serde::Serialize;
-use sqlx::Pool;
 use tdkt_domain::audit::{AuditEntry, chain_hash};
 use tdkt_store::{Actor, StoreResult};
 use time::format_description::well_known::Rfc3339;
 
-use super::{Db, Tx, db_err, get, now};
+use async_trait::async_trait;
+use tdkt_store::AuditStore;
+
+use super::{Backend, Dialect, Tx, db_err, get, now};
 
 /// What an audit entry records about one write; `before`/`after` are JSON made by `json`.
 pub(crate) struct Change<'a> {
@@ -71,42 +73,43 @@ pub(crate) async fn append(tx: &mut Tx, actor: &Actor, c: Change<'_>) -> StoreRe
     Ok(())
 }
 
-pub(crate) async fn entries(
-    pool: &Pool<Db>,
-    after: i64,
-    limit: i64,
-) -> StoreResult<Vec<AuditEntry>> {
-    let rows = sqlx::query(
-        "SELECT seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash
-         FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
-    )
-    .bind(after)
-    .bind(limit)
-    .fetch_all(pool)
-    .await
-    .map_err(db_err)?;
-    rows.iter()
-        .map(|r| {
-            Ok(AuditEntry {
-                seq: get(r, "seq")?,
-                at: get(r, "at")?,
-                actor: get(r, "actor")?,
-                action: get(r, "action")?,
-                entity: get(r, "entity")?,
-                entity_id: get(r, "entity_id")?,
-                before: get(r, "before")?,
-                after: get(r, "after")?,
-                prev_hash: get(r, "prev_hash")?,
-                hash: get(r, "hash")?,
-            })
-        })
-        .collect()
-}
-
-pub(crate) async fn head(pool: &Pool<Db>) -> StoreResult<(i64, String)> {
-    let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-        .fetch_one(pool)
+#[async_trait]
+impl AuditStore for Backend {
+    async fn audit_entries(&self, after: i64, limit: i64) -> StoreResult<Vec<AuditEntry>> {
+        let pool = self.reader();
+        let rows = sqlx::query(
+            "SELECT seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash
+             FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(after)
+        .bind(limit)
+        .fetch_all(pool)
         .await
         .map_err(db_err)?;
-    Ok((get(&row, "seq")?, get(&row, "hash")?))
+        rows.iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    seq: get(r, "seq")?,
+                    at: get(r, "at")?,
+                    actor: get(r, "actor")?,
+                    action: get(r, "action")?,
+                    entity: get(r, "entity")?,
+                    entity_id: get(r, "entity_id")?,
+                    before: get(r, "before")?,
+                    after: get(r, "after")?,
+                    prev_hash: get(r, "prev_hash")?,
+                    hash: get(r, "hash")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn audit_head(&self) -> StoreResult<(i64, String)> {
+        let pool = self.reader();
+        let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(pool)
+            .await
+            .map_err(db_err)?;
+        Ok((get(&row, "seq")?, get(&row, "hash")?))
+    }
 }

@@ -1,5 +1,6 @@
 //! People, their positions and yearly task ratings.
 
+use async_trait::async_trait;
 use sqlx::{Pool, QueryBuilder};
 use tdkt_domain::person::{Birth, Gender, TaskRating};
 use tdkt_domain::text::fold;
@@ -7,7 +8,7 @@ use tdkt_store::*;
 use time::Date;
 
 use super::audit::{Change, append, json};
-use super::{Backend, Db, DbRow, Tx, begin, code, commit, db_err, dialect, get, now};
+use super::{Backend, Db, DbRow, Dialect, Tx, begin, code, commit, db_err, get, now};
 
 const PERSON_COLUMNS: &str =
     "p.id, p.full_name, p.gender, p.birth_date, p.birth_year, p.cccd, p.unit_id,
@@ -203,7 +204,7 @@ fn push_filters(q: &mut QueryBuilder<Db>, f: &PersonFilter) -> StoreResult<()> {
     q.push(" WHERE 1 = 1");
     if let Some(text) = f.q.as_deref().map(fold).filter(|s| !s.is_empty()) {
         let words: Vec<&str> = text.split(' ').collect();
-        dialect::push_name_match(q, &words);
+        Backend::push_name_match(q, &words);
     }
     if let Some(under) = f.under_unit {
         q.push(" AND u.tree_path LIKE (SELECT tree_path FROM units WHERE id = ")
@@ -225,59 +226,99 @@ fn push_filters(q: &mut QueryBuilder<Db>, f: &PersonFilter) -> StoreResult<()> {
     Ok(())
 }
 
-pub(crate) async fn search(pool: &Pool<Db>, f: &PersonFilter) -> StoreResult<Page<PersonRow>> {
-    let mut count = QueryBuilder::<Db>::new(
-        "SELECT COUNT(*) AS n FROM people p JOIN units u ON u.id = p.unit_id",
-    );
-    push_filters(&mut count, f)?;
-    let total: i64 = get(&count.build().fetch_one(pool).await.map_err(db_err)?, "n")?;
-    let mut q = QueryBuilder::<Db>::new(format!(
-        "SELECT {PERSON_COLUMNS} FROM people p JOIN units u ON u.id = p.unit_id"
-    ));
-    push_filters(&mut q, f)?;
-    // Whole-phrase matches first ("nguyen van duc" before "nguyen duc van").
-    q.push(" ORDER BY ");
-    if let Some(text) = f.q.as_deref().map(fold).filter(|s| !s.is_empty()) {
-        q.push("CASE WHEN p.search_key = ")
-            .push_bind(text.clone())
-            .push(" THEN 0 WHEN p.search_key LIKE ")
-            .push_bind(format!("%{text}%"))
-            .push(" THEN 1 ELSE 2 END, ");
+#[async_trait]
+impl PersonStore for Backend {
+    async fn create_person(&self, actor: &Actor, new: NewPerson) -> StoreResult<PersonRow> {
+        create(self, actor, new).await
     }
-    q.push("p.search_key, p.id LIMIT ")
-        .push_bind(f.paging.per_page)
-        .push(" OFFSET ")
-        .push_bind(f.paging.offset());
-    let rows = q.build().fetch_all(pool).await.map_err(db_err)?;
-    Ok(Page {
-        items: rows.iter().map(from_row).collect::<StoreResult<_>>()?,
-        total,
-        page: f.paging.page,
-        per_page: f.paging.per_page,
-    })
-}
 
-pub(crate) async fn positions(pool: &Pool<Db>, person_id: i64) -> StoreResult<Vec<PositionRow>> {
-    let rows = sqlx::query(
-        "SELECT pp.unit_id, u.name AS unit_name, pp.position, pp.start_date, pp.end_date
-         FROM person_positions pp JOIN units u ON u.id = pp.unit_id
-         WHERE pp.person_id = $1 ORDER BY pp.start_date DESC, pp.id DESC",
-    )
-    .bind(person_id)
-    .fetch_all(pool)
-    .await
-    .map_err(db_err)?;
-    rows.iter()
-        .map(|r| {
-            Ok(PositionRow {
-                unit_id: get(r, "unit_id")?,
-                unit_name: get(r, "unit_name")?,
-                position: get(r, "position")?,
-                start_date: get(r, "start_date")?,
-                end_date: get(r, "end_date")?,
-            })
+    async fn update_person(
+        &self,
+        actor: &Actor,
+        id: i64,
+        changes: PersonChanges,
+    ) -> StoreResult<PersonRow> {
+        update(self, actor, id, changes).await
+    }
+
+    async fn person(&self, id: i64) -> StoreResult<PersonRow> {
+        by_id(self.reader(), id).await
+    }
+
+    async fn search_people(&self, f: &PersonFilter) -> StoreResult<Page<PersonRow>> {
+        let pool = self.reader();
+        let mut count = QueryBuilder::<Db>::new(
+            "SELECT COUNT(*) AS n FROM people p JOIN units u ON u.id = p.unit_id",
+        );
+        push_filters(&mut count, f)?;
+        let total: i64 = get(&count.build().fetch_one(pool).await.map_err(db_err)?, "n")?;
+        let mut q = QueryBuilder::<Db>::new(format!(
+            "SELECT {PERSON_COLUMNS} FROM people p JOIN units u ON u.id = p.unit_id"
+        ));
+        push_filters(&mut q, f)?;
+        // Whole-phrase matches first ("nguyen van duc" before "nguyen duc van").
+        q.push(" ORDER BY ");
+        if let Some(text) = f.q.as_deref().map(fold).filter(|s| !s.is_empty()) {
+            q.push("CASE WHEN p.search_key = ")
+                .push_bind(text.clone())
+                .push(" THEN 0 WHEN p.search_key LIKE ")
+                .push_bind(format!("%{text}%"))
+                .push(" THEN 1 ELSE 2 END, ");
+        }
+        q.push("p.search_key, p.id LIMIT ")
+            .push_bind(f.paging.per_page)
+            .push(" OFFSET ")
+            .push_bind(f.paging.offset());
+        let rows = q.build().fetch_all(pool).await.map_err(db_err)?;
+        Ok(Page {
+            items: rows.iter().map(from_row).collect::<StoreResult<_>>()?,
+            total,
+            page: f.paging.page,
+            per_page: f.paging.per_page,
         })
-        .collect()
+    }
+
+    async fn person_positions(&self, person_id: i64) -> StoreResult<Vec<PositionRow>> {
+        let pool = self.reader();
+        let rows = sqlx::query(
+            "SELECT pp.unit_id, u.name AS unit_name, pp.position, pp.start_date, pp.end_date
+             FROM person_positions pp JOIN units u ON u.id = pp.unit_id
+             WHERE pp.person_id = $1 ORDER BY pp.start_date DESC, pp.id DESC",
+        )
+        .bind(person_id)
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(PositionRow {
+                    unit_id: get(r, "unit_id")?,
+                    unit_name: get(r, "unit_name")?,
+                    position: get(r, "position")?,
+                    start_date: get(r, "start_date")?,
+                    end_date: get(r, "end_date")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn put_ratings(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+        new: &[RatingRow],
+    ) -> StoreResult<Vec<RatingRow>> {
+        let mut tx = begin(self).await?;
+        by_id_tx(&mut tx, person_id).await?;
+        let after = put_ratings_tx(&mut tx, actor, person_id, new).await?;
+        commit(tx).await?;
+        Ok(after)
+    }
+
+    async fn person_ratings(&self, person_id: i64) -> StoreResult<Vec<RatingRow>> {
+        let pool = self.reader();
+        ratings_ex(pool, person_id).await
+    }
 }
 
 async fn ratings_ex<'e, E>(ex: E, person_id: i64) -> StoreResult<Vec<RatingRow>>
@@ -298,23 +339,6 @@ where
             })
         })
         .collect()
-}
-
-pub(crate) async fn ratings(pool: &Pool<Db>, person_id: i64) -> StoreResult<Vec<RatingRow>> {
-    ratings_ex(pool, person_id).await
-}
-
-pub(crate) async fn put_ratings(
-    b: &Backend,
-    actor: &Actor,
-    person_id: i64,
-    new: &[RatingRow],
-) -> StoreResult<Vec<RatingRow>> {
-    let mut tx = begin(b).await?;
-    by_id_tx(&mut tx, person_id).await?;
-    let after = put_ratings_tx(&mut tx, actor, person_id, new).await?;
-    commit(tx).await?;
-    Ok(after)
 }
 
 /// Upserts ratings and audits the change, inside the caller's transaction.

@@ -1,0 +1,232 @@
+//! The council's secret vote on a dossier: frozen rules, voters and papers kept apart.
+
+use async_trait::async_trait;
+use tdkt_store::*;
+
+use super::audit::{Change, append, json};
+use super::conference::paper_key;
+use super::{Backend, Db, DbRow, Dialect, begin, commit, db_err, get, now};
+
+use super::dossiers::{dossier_ex, event, move_tx};
+
+const BALLOT_COLUMNS: &str =
+    "id, dossier_id, status, rules_json, rule_hash, result_json, opened_at, closed_at";
+
+fn ballot_from(r: &DbRow) -> StoreResult<CouncilBallotRow> {
+    Ok(CouncilBallotRow {
+        id: get(r, "id")?,
+        dossier_id: get(r, "dossier_id")?,
+        status: get(r, "status")?,
+        rules_json: get(r, "rules_json")?,
+        rule_hash: get(r, "rule_hash")?,
+        result_json: get(r, "result_json")?,
+        opened_at: get(r, "opened_at")?,
+        closed_at: get(r, "closed_at")?,
+    })
+}
+
+async fn ballot_by<'e, E: sqlx::Executor<'e, Database = Db>>(
+    ex: E,
+    column: &'static str,
+    id: i64,
+) -> StoreResult<Option<CouncilBallotRow>> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {BALLOT_COLUMNS} FROM council_ballots WHERE {column} = $1"
+    )))
+    .bind(id)
+    .fetch_optional(ex)
+    .await
+    .map_err(db_err)?
+    .as_ref()
+    .map(ballot_from)
+    .transpose()
+}
+
+#[async_trait]
+impl CouncilStore for Backend {
+    async fn open_council_vote(
+        &self,
+        actor: &Actor,
+        dossier_id: i64,
+        mv: DossierMove,
+        rules_json: &str,
+        rule_hash: &str,
+    ) -> StoreResult<CouncilBallotRow> {
+        let mut tx = begin(self).await?;
+        move_tx(&mut tx, actor, dossier_id, &mv).await?;
+        let r = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO council_ballots (dossier_id, status, rules_json, rule_hash, opened_at) VALUES ($1, 'mo', $2, $3, $4) RETURNING {BALLOT_COLUMNS}"
+        )))
+        .bind(dossier_id)
+        .bind(rules_json)
+        .bind(rule_hash)
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let row = ballot_from(&r)?;
+        append(
+            &mut tx,
+            actor,
+            Change {
+                action: "council.open",
+                entity: "council_ballot",
+                entity_id: row.id.to_string(),
+                before: None,
+                after: json(&row),
+            },
+        )
+        .await?;
+        commit(tx).await?;
+        Ok(row)
+    }
+
+    async fn council_ballot(&self, dossier_id: i64) -> StoreResult<Option<CouncilBallotRow>> {
+        let pool = self.reader();
+        ballot_by(pool, "dossier_id", dossier_id).await
+    }
+
+    async fn cast_council_vote(
+        &self,
+        actor: &Actor,
+        ballot_id: i64,
+        member: i64,
+        mode: &str,
+        choices: &str,
+    ) -> StoreResult<()> {
+        let mut tx = begin(self).await?;
+        let ballot = ballot_by(&mut *tx, "id", ballot_id)
+            .await?
+            .ok_or(StoreError::NotFound("phiên bỏ phiếu"))?;
+        if ballot.status != "mo" {
+            return Err(StoreError::Conflict("Phiên bỏ phiếu đã kết thúc".into()));
+        }
+        sqlx::query("INSERT INTO council_voters (ballot_id, user_id, mode) VALUES ($1, $2, $3)")
+            .bind(ballot_id)
+            .bind(member)
+            .bind(mode)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| match db_err(e) {
+                StoreError::Conflict(_) => StoreError::Conflict(
+                    "Thành viên này đã bỏ phiếu; mỗi thành viên chỉ bỏ một phiếu".into(),
+                ),
+                other => other,
+            })?;
+        sqlx::query(
+            "INSERT INTO council_papers (ballot_id, paper_key, choices_json) VALUES ($1, $2, $3)",
+        )
+        .bind(ballot_id)
+        .bind(paper_key())
+        .bind(choices)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        // The audit says who voted and how (in person or in writing), never what; the page's roll
+        // shows the same from `council_voters`.
+        append(
+            &mut tx,
+            actor,
+            Change {
+                action: "council.vote",
+                entity: "council_ballot",
+                entity_id: ballot_id.to_string(),
+                before: None,
+                after: json(&serde_json::json!({"member": member, "mode": mode})),
+            },
+        )
+        .await?;
+        commit(tx).await
+    }
+
+    async fn council_voters(&self, ballot_id: i64) -> StoreResult<Vec<(i64, String)>> {
+        let pool = self.reader();
+        let rows = sqlx::query(
+            "SELECT user_id, mode FROM council_voters WHERE ballot_id = $1 ORDER BY user_id",
+        )
+        .bind(ballot_id)
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| Ok((get(r, "user_id")?, get(r, "mode")?)))
+            .collect()
+    }
+
+    async fn council_papers(&self, ballot_id: i64) -> StoreResult<Vec<String>> {
+        let pool = self.reader();
+        super::conference::list_papers(pool, "council_papers", ballot_id).await
+    }
+
+    async fn close_council_vote(
+        &self,
+        actor: &Actor,
+        ballot_id: i64,
+        result_json: &str,
+        passed: &[(i64, bool)],
+        counted: usize,
+    ) -> StoreResult<CouncilBallotRow> {
+        let mut tx = begin(self).await?;
+        let before = ballot_by(&mut *tx, "id", ballot_id)
+            .await?
+            .ok_or(StoreError::NotFound("phiên bỏ phiếu"))?;
+        if before.status != "mo" {
+            return Err(StoreError::Conflict("Phiên bỏ phiếu đã kết thúc".into()));
+        }
+        super::conference::reshuffle_papers(&mut tx, "council_papers", ballot_id, counted).await?;
+        sqlx::query("UPDATE council_ballots SET status = 'dong', result_json = $1, closed_at = $2 WHERE id = $3")
+            .bind(result_json)
+            .bind(now())
+            .bind(ballot_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        for (nominee, ok) in passed {
+            sqlx::query(
+                "UPDATE dossier_nominees SET council_passed = $1 WHERE id = $2 AND dossier_id = $3",
+            )
+            .bind(*ok)
+            .bind(*nominee)
+            .bind(before.dossier_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        let d = dossier_ex(&mut tx, before.dossier_id).await?;
+        let n_ok = passed.iter().filter(|(_, ok)| *ok).count();
+        event(
+            &mut tx,
+            actor,
+            before.dossier_id,
+            "hoi_dong",
+            None,
+            None,
+            None,
+            Some(&format!(
+                "Kết thúc bỏ phiếu: {n_ok}/{} đạt tỷ lệ",
+                passed.len()
+            )),
+            d.version,
+        )
+        .await?;
+        let after = ballot_by(&mut *tx, "id", ballot_id)
+            .await?
+            .ok_or(StoreError::NotFound("phiên bỏ phiếu"))?;
+        append(
+            &mut tx,
+            actor,
+            Change {
+                action: "council.close",
+                entity: "council_ballot",
+                entity_id: ballot_id.to_string(),
+                before: json(&before),
+                after: json(&after),
+            },
+        )
+        .await?;
+        commit(tx).await?;
+        Ok(after)
+    }
+}
+
+// ---- decisions and the register

@@ -1,0 +1,225 @@
+//! Decisions with their number sequence per authority and year, and certificate layouts.
+
+use async_trait::async_trait;
+use tdkt_domain::dossier::State;
+use tdkt_store::*;
+
+use super::audit::{Change, append, json};
+use super::{Backend, DbRow, Dialect, begin, commit, db_err, get, now};
+
+use super::dossiers::{event, move_tx};
+
+const DECISION_COLUMNS: &str = "id, authority_id, dossier_id, year, seq, number, signed_on, signer_name, signer_title, doc_json, base_salary, total";
+
+fn decision_from(r: &DbRow) -> StoreResult<DecisionRow> {
+    Ok(DecisionRow {
+        id: get(r, "id")?,
+        authority_id: get(r, "authority_id")?,
+        dossier_id: get(r, "dossier_id")?,
+        year: get(r, "year")?,
+        seq: get(r, "seq")?,
+        number: get(r, "number")?,
+        signed_on: get(r, "signed_on")?,
+        signer_name: get(r, "signer_name")?,
+        signer_title: get(r, "signer_title")?,
+        doc_json: get(r, "doc_json")?,
+        base_salary: get(r, "base_salary")?,
+        total: get(r, "total")?,
+    })
+}
+
+#[async_trait]
+impl DecisionStore for Backend {
+    async fn issue_decision(&self, actor: &Actor, n: NewDecision) -> StoreResult<DecisionRow> {
+        let mut tx = begin(self).await?;
+        move_tx(
+            &mut tx,
+            actor,
+            n.dossier_id,
+            &DossierMove {
+                expected_version: n.expected_version,
+                from: State::Approved,
+                to: State::DecisionIssued,
+                step: tdkt_domain::dossier::Step::IssueDecision,
+                reason: None,
+                today: n.signed_on,
+                due_on: n.due_on,
+                consultation_until: None,
+                revoke_awards: false,
+            },
+        )
+        .await?;
+        // The next number of the authority's year; the row lock of the upsert serialises it.
+        let r = sqlx::query(
+            "INSERT INTO decision_sequences (authority_id, year, last) VALUES ($1, $2, 1)
+             ON CONFLICT (authority_id, year) DO UPDATE SET last = decision_sequences.last + 1 RETURNING last",
+        )
+        .bind(n.authority_id)
+        .bind(n.year)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let seq: i32 = get(&r, "last")?;
+        let number = format!("{seq}/{}", n.symbol);
+        let r = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO decisions (authority_id, dossier_id, year, seq, number, signed_on, signer_name, signer_title, doc_json, base_salary, total, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING {DECISION_COLUMNS}"
+        )))
+        .bind(n.authority_id)
+        .bind(n.dossier_id)
+        .bind(n.year)
+        .bind(seq)
+        .bind(&number)
+        .bind(n.signed_on)
+        .bind(&n.signer_name)
+        .bind(&n.signer_title)
+        .bind(&n.doc_json)
+        .bind(n.base_salary)
+        .bind(n.total)
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let row = decision_from(&r)?;
+        let label = format!("{number} ngày {}", tdkt_domain::dates::vn(n.signed_on));
+        for a in &n.awards {
+            sqlx::query(
+                "INSERT INTO award_records (person_id, unit_id, code, award_date, decision, note, created_at, decision_id, nominee_id, subject_name, name_key, amount, cert_key)
+                 VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind(a.person_id)
+            .bind(a.unit_id)
+            .bind(&a.code)
+            .bind(n.signed_on)
+            .bind(&label)
+            .bind(now())
+            .bind(row.id)
+            .bind(a.nominee_id)
+            .bind(&a.subject_name)
+            .bind(&a.name_key)
+            .bind(a.amount)
+            .bind(&a.cert_key)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            if let (Some(year), Some(person)) = (a.title_year, a.person_id) {
+                sqlx::query(
+                    "INSERT INTO person_titles (person_id, year, code, decision) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (person_id, year, code) DO UPDATE SET decision = excluded.decision",
+                )
+                .bind(person)
+                .bind(year)
+                .bind(&a.code)
+                .bind(&label)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            }
+        }
+        event(
+            &mut tx,
+            actor,
+            n.dossier_id,
+            "quyet_dinh",
+            None,
+            None,
+            None,
+            Some(&format!(
+                "Quyết định số {label}: {} khen thưởng ghi vào sổ",
+                n.awards.len()
+            )),
+            n.expected_version + 1,
+        )
+        .await?;
+        append(
+            &mut tx,
+            actor,
+            Change {
+                action: "decision.issue",
+                entity: "decision",
+                entity_id: row.id.to_string(),
+                before: None,
+                after: json(&serde_json::json!({"decision": &row, "awards": &n.awards})),
+            },
+        )
+        .await?;
+        commit(tx).await?;
+        Ok(row)
+    }
+
+    async fn decision_of(&self, dossier_id: i64) -> StoreResult<Option<DecisionRow>> {
+        let pool = self.reader();
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {DECISION_COLUMNS} FROM decisions WHERE dossier_id = $1"
+        )))
+        .bind(dossier_id)
+        .fetch_optional(pool)
+        .await
+        .map_err(db_err)?
+        .as_ref()
+        .map(decision_from)
+        .transpose()
+    }
+
+    async fn certificate_template(&self, unit_id: i64, code: &str) -> StoreResult<Option<String>> {
+        let pool = self.reader();
+        // The unit's own layout, else the nearest ancestor's: the longest tree path that prefixes
+        // the unit's.
+        sqlx::query(
+            "SELECT t.json FROM certificate_templates t JOIN units a ON a.id = t.unit_id
+             JOIN units u ON u.id = $1 AND u.tree_path LIKE a.tree_path || '%'
+             WHERE t.award_code = $2 ORDER BY LENGTH(a.tree_path) DESC LIMIT 1",
+        )
+        .bind(unit_id)
+        .bind(code)
+        .fetch_optional(pool)
+        .await
+        .map_err(db_err)?
+        .map(|r| get(&r, "json"))
+        .transpose()
+    }
+
+    async fn put_certificate_template(
+        &self,
+        actor: &Actor,
+        unit_id: i64,
+        code: &str,
+        body: &str,
+    ) -> StoreResult<()> {
+        let mut tx = begin(self).await?;
+        let before: Option<String> = sqlx::query(
+            "SELECT json FROM certificate_templates WHERE unit_id = $1 AND award_code = $2",
+        )
+        .bind(unit_id)
+        .bind(code)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .map(|r| get(&r, "json"))
+        .transpose()?;
+        sqlx::query(
+            "INSERT INTO certificate_templates (unit_id, award_code, json, updated_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (unit_id, award_code) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at",
+        )
+        .bind(unit_id)
+        .bind(code)
+        .bind(body)
+        .bind(now())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        append(
+            &mut tx,
+            actor,
+            Change {
+                action: "certificate_template.put",
+                entity: "certificate_template",
+                entity_id: format!("{unit_id}:{code}"),
+                before,
+                after: Some(body.to_string()),
+            },
+        )
+        .await?;
+        commit(tx).await
+    }
+}

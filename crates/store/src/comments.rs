@@ -1,0 +1,43 @@
+//! Public comments on dossiers under consultation, and their moderation.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::*;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewComment {
+    pub author: String,
+    pub contact: Option<String>,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentRow {
+    pub id: i64,
+    pub dossier_id: i64,
+    pub author: String,
+    pub contact: Option<String>,
+    pub body: String,
+    pub at: OffsetDateTime,
+    /// `cho_duyet`, `da_duyet` (shown publicly and attached), `an` (hidden).
+    pub status: String,
+}
+
+#[async_trait]
+pub trait CommentStore: Send + Sync {
+    async fn add_comment(
+        &self,
+        actor: &Actor,
+        dossier_id: i64,
+        comment: NewComment,
+    ) -> StoreResult<CommentRow>;
+    async fn moderate_comment(
+        &self,
+        actor: &Actor,
+        comment_id: i64,
+        status: &str,
+    ) -> StoreResult<CommentRow>;
+    async fn dossier_comments(&self, dossier_id: i64) -> StoreResult<Vec<CommentRow>>;
+}

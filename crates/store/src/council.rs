@@ -1,0 +1,58 @@
+//! The council's secret vote on a dossier: voters and papers apart.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::*;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CouncilBallotRow {
+    pub id: i64,
+    pub dossier_id: i64,
+    /// `mo` (open) or `dong` (closed).
+    pub status: String,
+    pub rules_json: String,
+    pub rule_hash: String,
+    pub result_json: Option<String>,
+    pub opened_at: OffsetDateTime,
+    pub closed_at: Option<OffsetDateTime>,
+}
+
+#[async_trait]
+pub trait CouncilStore: Send + Sync {
+    /// Moves the dossier to the council vote and opens the ballot with its frozen rules, in one
+    /// transaction.
+    async fn open_council_vote(
+        &self,
+        actor: &Actor,
+        dossier_id: i64,
+        mv: DossierMove,
+        rules_json: &str,
+        rule_hash: &str,
+    ) -> StoreResult<CouncilBallotRow>;
+    async fn council_ballot(&self, dossier_id: i64) -> StoreResult<Option<CouncilBallotRow>>;
+    /// One member's paper: the voter row and the paper are written together but unlinked. A
+    /// second vote by the same member is a conflict.
+    async fn cast_council_vote(
+        &self,
+        actor: &Actor,
+        ballot_id: i64,
+        member: i64,
+        mode: &str,
+        choices_json: &str,
+    ) -> StoreResult<()>;
+    /// Members who voted, with how (`truc_tiep`, `van_ban`).
+    async fn council_voters(&self, ballot_id: i64) -> StoreResult<Vec<(i64, String)>>;
+    async fn council_papers(&self, ballot_id: i64) -> StoreResult<Vec<String>>;
+    /// Stores the result and each nominee's outcome; shuffles the papers' keys. Refused when
+    /// the ballot no longer holds `counted` papers (a vote arrived after the count).
+    async fn close_council_vote(
+        &self,
+        actor: &Actor,
+        ballot_id: i64,
+        result_json: &str,
+        passed: &[(i64, bool)],
+        counted: usize,
+    ) -> StoreResult<CouncilBallotRow>;
+}
