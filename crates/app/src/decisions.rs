@@ -10,10 +10,12 @@ use tdkt_domain::Invalid;
 use tdkt_domain::access::{Action, Role, scope_roots, unscoped};
 use tdkt_domain::dates::{parse_iso, vn};
 use tdkt_domain::dossier::council::{CouncilResult, CouncilRules, Paper, check_paper, tally};
-use tdkt_domain::dossier::procedure::bonus_amount;
+use tdkt_domain::dossier::decision::{
+    TitleAward, authority_lines, awardee_bonus, bonus_basis, decision_symbol, decision_title,
+    execution, group_awards, group_note, lower_first, place_of, proposal,
+};
 use tdkt_domain::dossier::{State, Step};
 use tdkt_domain::text::{fold, tidy};
-use tdkt_domain::unit::UnitKind;
 use tdkt_store::*;
 
 use crate::{App, AppError, AppResult, Principal};
@@ -65,31 +67,8 @@ fn doc_err(e: docs::DocError) -> AppError {
     AppError::Internal(e.to_string())
 }
 
-/// "Gia Lai" from "Tỉnh Gia Lai", for the place line of documents.
-fn place_of(name: &str) -> String {
-    for prefix in ["Tỉnh ", "Thành phố ", "tỉnh ", "thành phố "] {
-        if let Some(rest) = name.strip_prefix(prefix) {
-            return rest.to_string();
-        }
-    }
-    name.to_string()
-}
-
 fn place_date(place: &str, d: time::Date) -> String {
     docs::place_date(place, d.day(), d.month() as u8, d.year())
-}
-
-/// Issuing body and competence lines of an authority.
-fn authority_lines(u: &UnitRow) -> (String, String) {
-    let upper = u.name.to_uppercase();
-    match u.kind {
-        UnitKind::Province | UnitKind::City => (
-            format!("ỦY BAN NHÂN DÂN {upper}"),
-            format!("CHỦ TỊCH ỦY BAN NHÂN DÂN {upper}"),
-        ),
-        UnitKind::Nation => ("THỦ TƯỚNG CHÍNH PHỦ".into(), "THỦ TƯỚNG CHÍNH PHỦ".into()),
-        _ => (upper.clone(), format!("THỦ TRƯỞNG {upper}")),
-    }
 }
 
 impl App {
@@ -359,7 +338,7 @@ impl App {
                 "Hội đồng Thi đua - Khen thưởng {}",
                 lower_first(&authority.name)
             ),
-            place_date: place_date(&place_of(&authority.name), closed),
+            place_date: place_date(place_of(&authority.name), closed),
             title: format!(
                 "Kiểm phiếu bỏ phiếu kín đối với hồ sơ {} — {}",
                 d.code, d.title
@@ -458,139 +437,103 @@ impl App {
         let rounding = self.procedure.decision.rounding;
         let local = self.store.local_award_kinds().await?;
         let authority = self.store.unit(d.authority_id).await?;
-        let (authority_line, competence) = authority_lines(&authority);
-        let mut awards = Vec::new();
-        let mut groups: Vec<docs::DecisionGroup> = Vec::new();
-        let mut total = 0i64;
-        let mut order: Vec<String> = Vec::new();
-        for n in &awardees {
-            if !order.contains(&n.award_code) {
-                order.push(n.award_code.clone());
-            }
-        }
-        for code in &order {
-            let multiple = self
-                .rules
-                .catalog
+        let catalog = &self.rules.catalog;
+        let multiple = |code: &str| {
+            catalog
                 .get(code)
                 .map(|a| a.bonus)
-                .or_else(|| local.iter().find(|k| &k.code == code).map(|k| k.bonus))
-                .unwrap_or(0.0);
-            let mut group = docs::DecisionGroup {
-                award: self.award_name(&local, code),
-                awardees: vec![],
-                amount_each_note: String::new(),
-                subtotal: String::new(),
-            };
-            let is_title = self
-                .rules
-                .catalog
-                .get(code)
+                .or_else(|| local.iter().find(|k| k.code == code).map(|k| k.bonus))
+                .unwrap_or(0.0)
+        };
+        let (priced, total) = group_awards(
+            &awardees,
+            |n| n.award_code.as_str(),
+            |n| {
+                awardee_bonus(
+                    multiple(&n.award_code),
+                    n.unit_id.is_some(),
+                    &n.award_code,
+                    base,
+                    rounding,
+                )
+            },
+        );
+        let names: Vec<String> = priced
+            .iter()
+            .map(|g| self.award_name(&local, g.code))
+            .collect();
+        let mut awards = Vec::new();
+        let mut groups: Vec<docs::DecisionGroup> = Vec::new();
+        for (g, name) in priced.iter().zip(&names) {
+            let is_title = catalog
+                .get(g.code)
                 .map(|a| a.kind == "danh_hieu")
                 .or_else(|| {
                     local
                         .iter()
-                        .find(|k| &k.code == code)
+                        .find(|k| k.code == g.code)
                         .map(|k| k.kind == "danh_hieu")
                 })
                 .unwrap_or(false);
-            let mut sub = 0;
-            for n in awardees.iter().filter(|n| &n.award_code == code) {
-                // Collectives receive twice the individual amount for orders (Decree 152).
-                let factor = if n.unit_id.is_some() && code.starts_with("huan_chuong") {
-                    2.0
-                } else {
-                    1.0
-                };
-                let amount = bonus_amount(multiple * factor, base, rounding);
-                sub += amount;
-                group.awardees.push(docs::Awardee {
-                    name: n.name.clone(),
-                    detail: n.detail.clone(),
-                    amount: docs::vnd(amount),
-                });
+            for &(n, amount) in &g.awardees {
                 awards.push(NewDecisionAward {
                     nominee_id: n.id,
                     person_id: n.person_id,
                     unit_id: n.unit_id,
                     subject_name: n.name.clone(),
                     name_key: fold(&n.name),
-                    code: code.clone(),
+                    code: g.code.to_string(),
                     amount,
                     cert_key: cert_key(),
                     title_year: (is_title && n.person_id.is_some()).then_some(d.year),
                 });
             }
-            group.amount_each_note = format!(
-                "mức thưởng {} lần mức lương cơ sở{}",
-                format!("{multiple}").replace('.', ","),
-                if code.starts_with("huan_chuong") {
-                    " (tập thể gấp đôi)"
-                } else {
-                    ""
-                }
-            );
-            group.subtotal = docs::vnd(sub);
-            total += sub;
-            groups.push(group);
+            groups.push(docs::DecisionGroup {
+                award: name.clone(),
+                awardees: g
+                    .awardees
+                    .iter()
+                    .map(|&(n, amount)| docs::Awardee {
+                        name: n.name.clone(),
+                        detail: n.detail.clone(),
+                        amount: docs::vnd(amount),
+                    })
+                    .collect(),
+                amount_each_note: group_note(multiple(g.code), g.code),
+                subtotal: docs::vnd(g.subtotal),
+            });
         }
-        let title = if order.len() == 1 {
-            let code = &order[0];
-            let name = self.award_name(&local, code);
-            let is_title = self
-                .rules
-                .catalog
-                .get(code)
-                .map(|a| a.kind == "danh_hieu")
-                .unwrap_or(false);
-            if is_title && !code.starts_with("co_thi_dua") {
-                format!("Về việc tặng danh hiệu {name}")
-            } else {
-                format!("Về việc tặng {name}")
-            }
-        } else {
-            "Về việc khen thưởng".to_string()
-        };
+        // Only the shipped catalog makes the title say "danh hiệu": a local title kind reads
+        // "Về việc tặng …" (unlike the register's title year above, which counts local kinds).
+        let heads: Vec<TitleAward> = priced
+            .iter()
+            .zip(&names)
+            .map(|(g, name)| TitleAward {
+                code: g.code,
+                name,
+                is_title: catalog.get(g.code).is_some_and(|a| a.kind == "danh_hieu"),
+            })
+            .collect();
+        let (authority_line, competence) = authority_lines(authority.kind, &authority.name);
         let doc = docs::DecisionDoc {
             parent_authority: String::new(),
             authority: authority_line,
             number: String::new(),
-            place_date: place_date(&place_of(&authority.name), signed_on),
-            title,
+            place_date: place_date(place_of(&authority.name), signed_on),
+            title: decision_title(&heads),
             competence,
             legal_basis: self.procedure.decision.legal_basis.clone(),
-            proposal: input
-                .proposal
-                .map(|s| tidy(&s))
-                .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| {
-                    format!(
-                        "Xét đề nghị của {} (hồ sơ {}) và kết quả thẩm định của Ban Thi đua - Khen thưởng.",
-                        d.unit_name, d.code
-                    )
-                }),
+            proposal: proposal(input.proposal.as_deref(), &d.unit_name, &d.code),
             groups,
             total: docs::vnd(total),
             total_words: docs::vnd_words(total),
-            bonus_basis: format!(
-                "Tiền thưởng theo Nghị định số 152/2025/NĐ-CP; mức lương cơ sở {} đồng ({basis}), làm tròn lên bội số {} đồng; chi từ Quỹ thi đua, khen thưởng.",
-                docs::vnd(base as i64),
-                docs::vnd(rounding)
-            ),
-            execution: format!(
-                "Chánh Văn phòng {}, Thủ trưởng {} và các cá nhân, tập thể có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.",
-                authority_line_lower(&authority),
-                d.unit_name
-            ),
+            bonus_basis: bonus_basis(&docs::vnd(base as i64), basis, &docs::vnd(rounding)),
+            execution: execution(authority.kind, &authority.name, &d.unit_name),
             signer_title: signer_title.clone(),
             signer_name: signer_name.clone(),
             recipients: vec!["Như Điều 3;".into(), "Lưu: VT, Ban TĐKT.".into()],
         };
-        let symbol = match authority.kind {
-            UnitKind::Province | UnitKind::City => self.procedure.decision.symbol.clone(),
-            UnitKind::Nation => "QĐ-TTg".to_string(),
-            _ => "QĐ".to_string(),
-        };
+        let symbol = decision_symbol(authority.kind, &self.procedure.decision.symbol).to_string();
         Ok(self
             .store
             .issue_decision(
@@ -656,9 +599,9 @@ impl App {
         let authority = self.store.unit(d.authority_id).await?;
         let local = self.store.local_award_kinds().await?;
         let doc = docs::ForwardListDoc {
-            authority: authority_lines(&authority).0,
+            authority: authority_lines(authority.kind, &authority.name).0,
             number: format!("{}/DS-TĐKT", d.id),
-            place_date: place_date(&place_of(&authority.name), self.today()),
+            place_date: place_date(place_of(&authority.name), self.today()),
             to: "Kính gửi: Ban Thi đua - Khen thưởng Trung ương".into(),
             title: "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG".into(),
             subtitle: format!(
@@ -857,7 +800,7 @@ impl App {
                     .store
                     .unit(dec.authority_id)
                     .await
-                    .map(|u| authority_lines(&u).1)
+                    .map(|u| authority_lines(u.kind, &u.name).1)
                     .unwrap_or_default(),
                 None => String::new(),
             },
@@ -970,22 +913,6 @@ impl App {
         sheet.set_column_width(5, 28).map_err(internal)?;
         sheet.set_column_width(6, 18).map_err(internal)?;
         book.save_to_buffer().map_err(internal)
-    }
-}
-
-fn authority_line_lower(u: &UnitRow) -> String {
-    match u.kind {
-        UnitKind::Province | UnitKind::City => format!("Ủy ban nhân dân {}", lower_first(&u.name)),
-        _ => u.name.clone(),
-    }
-}
-
-/// "tỉnh Gia Lai" from "Tỉnh Gia Lai": only the first letter changes.
-fn lower_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 

@@ -3,6 +3,7 @@
 //! and audits it. Nothing here deletes: a returned dossier keeps its documents and versions.
 
 pub mod council;
+pub mod decision;
 pub mod procedure;
 
 use crate::access::Role;
