@@ -86,7 +86,7 @@ const NULLABLE_ONLY_IN_SQLITE: &[(&str, &str, &str)] = &[
     (
         "schema_migrations",
         "version",
-        "BIGINT PRIMARY KEY in the shared migrator (crates/store/sql/migrate.rs): only INTEGER \
+        "BIGINT PRIMARY KEY in the shared migrator (crates/store-sql/migrate.rs): only INTEGER \
          PRIMARY KEY is a rowid alias, so SQLite allows NULL; the migrator always binds the \
          migration's version",
     ),
@@ -134,7 +134,7 @@ fn postgres_class(data_type: &str) -> Option<Class> {
 }
 
 /// Whether a SQLite column of class `s` can hold what a PostgreSQL column of class `p` holds,
-/// as the shared SQL in `crates/store/sql` writes it.
+/// as the shared SQL in `crates/store-sql` writes it.
 fn compatible(s: Class, p: Class) -> bool {
     s == p
         || matches!(
