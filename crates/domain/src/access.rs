@@ -1,8 +1,6 @@
 //! Who may do what, and where. Deny by default: a (role, action, reach) is allowed only when
 //! `POLICY` lists it. Each role is granted on a unit and reaches that unit's subtree.
 
-use crate::code_enum;
-
 code_enum!(
     Role, "Vai trò" {
         Admin = "quan_tri", "Quản trị hệ thống";

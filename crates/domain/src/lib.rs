@@ -1,6 +1,9 @@
 //! Pure domain of tdkt: types that parse instead of validate, the access policy, the audit
 //! chain's hashing and Vietnamese text folding. No IO and no async here, so most tests live here.
 
+#[macro_use]
+pub mod codes;
+
 pub mod access;
 pub mod audit;
 pub mod cluster;
@@ -14,4 +17,5 @@ pub mod rotation;
 pub mod text;
 pub mod unit;
 
+pub use codes::CodeEnum;
 pub use error::Invalid;

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::{Invalid, code_enum};
+use crate::Invalid;
 
 code_enum!(Gender, "Giới tính" {
     Male = "nam", "Nam";

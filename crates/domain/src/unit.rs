@@ -4,52 +4,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::Invalid;
 
-/// Defines a closed list of canonical codes with a Vietnamese label each; the codes are stable
-/// public identifiers in files and the API.
-#[macro_export]
-macro_rules! code_enum {
-    ($(#[$m:meta])* $name:ident, $what:literal { $($variant:ident = $code:literal, $label:literal;)+ }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-        pub enum $name {
-            $(#[serde(rename = $code)] $variant,)+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
-
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code,)+ }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label,)+ }
-            }
-
-            pub fn parse(field: &str, s: &str) -> Result<Self, $crate::Invalid> {
-                match s.trim() {
-                    $($code => Ok($name::$variant),)+
-                    other => Err($crate::Invalid::new(
-                        field,
-                        format!(
-                            "{} «{}» không có trong danh mục; giá trị hợp lệ: {}",
-                            $what,
-                            other,
-                            [$($code),+].join(", ")
-                        ),
-                    )),
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.code())
-            }
-        }
-    };
-}
-
 code_enum!(
     /// Kind of unit. District-level kinds are kept for history: the district level was
     /// abolished on 2025-07-01 (Resolution 202/2025/QH15).
@@ -77,6 +31,15 @@ code_enum!(
         Split = "chia_tach", "Chia tách";
         Rename = "doi_ten", "Đổi tên";
         Move = "dieu_chuyen", "Điều chuyển trực thuộc";
+    }
+);
+
+code_enum!(
+    /// Which side of a lineage event a unit stands on (`lineage_links.side`): the units before
+    /// it or the units after it.
+    LineageSide, "Phía biến động" {
+        From = "from", "Đơn vị trước biến động";
+        To = "to", "Đơn vị sau biến động";
     }
 );
 

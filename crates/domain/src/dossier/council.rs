@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::procedure::{Procedure, threshold_text, votes_needed};
+use crate::eligibility::AwardLevel;
 
 /// One nominee's question, frozen at opening.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -73,13 +74,40 @@ impl CouncilRules {
     }
 }
 
-/// A member's choice on one nominee.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Choice {
-    #[serde(rename = "dong_y")]
-    Agree,
-    #[serde(rename = "khong_dong_y")]
-    Disagree,
+code_enum!(
+    /// A member's choice on one nominee.
+    Choice, "Ý kiến biểu quyết" {
+        Agree = "dong_y", "Đồng ý";
+        Disagree = "khong_dong_y", "Không đồng ý";
+    }
+);
+
+code_enum!(
+    /// A council vote's state (`council_ballots.status`): open when the dossier goes to the
+    /// council, closed when the result is counted.
+    CouncilBallotStatus, "Trạng thái phiên bỏ phiếu" {
+        Open = "mo", "Đang bỏ phiếu";
+        Closed = "dong", "Đã kết thúc";
+    }
+);
+
+code_enum!(
+    /// How a member took part (`council_voters.mode`): present, or absent and in writing
+    /// (entered by the secretary). The first counts as present, the second as written.
+    VoteMode, "Hình thức bỏ phiếu" {
+        InPerson = "truc_tiep", "Bỏ phiếu trực tiếp";
+        Written = "van_ban", "Gửi phiếu bằng văn bản";
+    }
+);
+
+impl VoteMode {
+    /// The council page's roll says this of a member who voted this way.
+    pub fn roll_label(self) -> &'static str {
+        match self {
+            VoteMode::InPerson => "Đã bỏ phiếu",
+            VoteMode::Written => "Gửi phiếu bằng văn bản",
+        }
+    }
 }
 
 /// A paper: nominee id → choice (a nominee left out is a blank on that question).
@@ -160,23 +188,19 @@ pub fn tally(rules: &CouncilRules, papers: &[Paper], present: u32, written: u32)
     }
 }
 
-/// Level of an award's granting authority, ordered: grassroots < ministry/province < state.
+/// Level of an award's granting authority, ordered: grassroots < ministry/province < state
+/// (an unknown code ranks as state). See [`AwardLevel`].
 pub fn level_rank(level: &str) -> u8 {
-    match level {
-        "co_so" => 0,
-        "bo_tinh" => 1,
-        _ => 2,
+    match AwardLevel::ALL.iter().find(|l| l.code() == level) {
+        Some(AwardLevel::Grassroots) => 0,
+        Some(AwardLevel::Ministry) => 1,
+        Some(AwardLevel::State) | None => 2,
     }
 }
 
-/// The highest award level an authority of this unit kind grants itself.
+/// The highest award level an authority of this unit kind grants itself (its code).
 pub fn authority_level(kind: crate::unit::UnitKind) -> &'static str {
-    use crate::unit::UnitKind::*;
-    match kind {
-        Nation => "nha_nuoc",
-        Province | City => "bo_tinh",
-        _ => "co_so",
-    }
+    AwardLevel::of_authority(kind).code()
 }
 
 #[cfg(test)]
@@ -271,5 +295,31 @@ mod tests {
         assert_eq!(authority_level(UnitKind::Province), "bo_tinh");
         assert!(level_rank("nha_nuoc") > level_rank(authority_level(UnitKind::Province)));
         assert!(level_rank("bo_tinh") <= level_rank(authority_level(UnitKind::City)));
+        assert_eq!(authority_level(UnitKind::Nation), "nha_nuoc");
+        assert_eq!(authority_level(UnitKind::Commune), "co_so");
+        let ranks: Vec<u8> = ["co_so", "bo_tinh", "nha_nuoc", "khac", " co_so"]
+            .iter()
+            .map(|l| level_rank(l))
+            .collect();
+        assert_eq!(
+            ranks,
+            [0, 1, 2, 2, 2],
+            "unknown codes rank as state, as before"
+        );
+    }
+
+    #[test]
+    fn vote_modes_and_choices_keep_their_codes() {
+        assert_eq!(VoteMode::InPerson.code(), "truc_tiep");
+        assert_eq!(VoteMode::Written.code(), "van_ban");
+        assert_eq!(VoteMode::InPerson.roll_label(), "Đã bỏ phiếu");
+        assert_eq!(VoteMode::Written.roll_label(), "Gửi phiếu bằng văn bản");
+        let mut p = Paper::new();
+        p.insert(1, Choice::Agree);
+        p.insert(2, Choice::Disagree);
+        assert_eq!(
+            serde_json::to_string(&p).unwrap(),
+            r#"{"1":"dong_y","2":"khong_dong_y"}"#
+        );
     }
 }

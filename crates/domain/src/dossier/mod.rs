@@ -6,8 +6,8 @@ pub mod council;
 pub mod decision;
 pub mod procedure;
 
+use crate::Invalid;
 use crate::access::Role;
-use crate::{Invalid, code_enum};
 
 code_enum!(
     /// Type of commendation (loại hình khen thưởng).
@@ -58,6 +58,110 @@ code_enum!(
         MarkAwarded = "da_trao", "Ghi nhận đã trao";
         Reject = "khong_duyet", "Không đề nghị khen thưởng";
         Revoke = "huy", "Huỷ khen thưởng";
+    }
+);
+
+code_enum!(
+    /// The specialist's appraisal of one nominee (`dossier_nominees.result`).
+    AppraisalResult, "Kết quả thẩm định" {
+        Passed = "dat", "Đạt";
+        Failed = "khong_dat", "Không đạt";
+    }
+);
+
+code_enum!(
+    /// The eligibility check stored with a nominee's appraisal (`dossier_nominees.verdict`):
+    /// the engine's verdict, or `manual` when no rule covers the award (or the nominee is
+    /// neither a person nor a collective) and the specialist checks by hand.
+    NomineeVerdict, "Kết quả kiểm tra tiêu chuẩn" {
+        Eligible = "eligible", "Đủ tiêu chuẩn";
+        NotEligible = "not_eligible", "Chưa đủ tiêu chuẩn";
+        NeedsReview = "needs_review", "Cần xem xét";
+        Manual = "manual", "Kiểm tra thủ công";
+    }
+);
+
+impl From<crate::eligibility::VerdictKind> for NomineeVerdict {
+    fn from(v: crate::eligibility::VerdictKind) -> Self {
+        use crate::eligibility::VerdictKind as V;
+        match v {
+            V::Eligible => NomineeVerdict::Eligible,
+            V::NotEligible => NomineeVerdict::NotEligible,
+            V::NeedsReview => NomineeVerdict::NeedsReview,
+        }
+    }
+}
+
+impl NomineeVerdict {
+    /// The result says what the check said; any other result needs a written reason.
+    pub fn agrees(self, result: AppraisalResult) -> bool {
+        matches!(
+            (self, result),
+            (NomineeVerdict::Eligible, AppraisalResult::Passed)
+                | (NomineeVerdict::NotEligible, AppraisalResult::Failed)
+        )
+    }
+}
+
+code_enum!(
+    /// A public comment's moderation (`dossier_comments.status`).
+    CommentStatus, "Trạng thái ý kiến" {
+        Pending = "cho_duyet", "Chờ duyệt";
+        /// Shown publicly and attached to the dossier.
+        Approved = "da_duyet", "Đã duyệt, đưa vào hồ sơ";
+        Hidden = "an", "Không đăng";
+    }
+);
+
+impl CommentStatus {
+    /// What moderating may set.
+    pub const DECISIONS: &'static [CommentStatus] =
+        &[CommentStatus::Approved, CommentStatus::Hidden];
+}
+
+code_enum!(
+    /// What a line of a dossier's timeline records (`dossier_events.kind`). A `chuyen_buoc`
+    /// line also names its step and states; the page shows "step → state" for it.
+    EventKind, "Loại sự kiện hồ sơ" {
+        Created = "tao", "Lập hồ sơ";
+        Moved = "chuyen_buoc", "Chuyển bước xử lý";
+        Document = "tai_lieu", "Đính kèm tài liệu";
+        Edited = "ho_so", "Sửa hồ sơ";
+        Appraisal = "tham_dinh", "Kết quả thẩm định";
+        Comment = "y_kien", "Ý kiến công khai";
+        Council = "hoi_dong", "Hội đồng bỏ phiếu";
+        Decision = "quyet_dinh", "Quyết định khen thưởng";
+    }
+);
+
+code_enum!(
+    /// Which paper of the dossier a document is (`dossier_documents.slot`).
+    DocumentSlot, "Loại tài liệu" {
+        Proposal = "to_trinh", "Tờ trình đề nghị khen thưởng";
+        Report = "bao_cao_thanh_tich", "Báo cáo thành tích";
+        Minutes = "bien_ban", "Biên bản họp và kết quả bỏ phiếu của Hội đồng đơn vị";
+        Evidence = "minh_chung", "Tài liệu minh chứng";
+        Other = "khac", "Tài liệu khác";
+    }
+);
+
+code_enum!(
+    /// Where a possible duplicate of a nominee was found.
+    DuplicateSource, "Nơi trùng" {
+        /// Another live dossier.
+        Dossier = "ho_so", "Hồ sơ khác";
+        /// Already in the register.
+        Register = "so_khen_thuong", "Sổ khen thưởng";
+    }
+);
+
+code_enum!(
+    /// Why a nominee looks like a duplicate.
+    DuplicateReason, "Lý do trùng" {
+        /// The same award for the same year.
+        SameAward = "cung_khen_thuong", "Cùng khen thưởng, cùng năm";
+        /// The same achievement text.
+        SameAchievement = "cung_thanh_tich", "Cùng thành tích";
     }
 );
 

@@ -171,3 +171,32 @@ fn sudden_commendation_skips_consultation_and_vote() {
         [Forward, Reject]
     );
 }
+
+#[test]
+fn an_appraisal_agrees_only_with_a_clear_verdict() {
+    use crate::eligibility::VerdictKind;
+    let from = |v: VerdictKind| NomineeVerdict::from(v);
+    assert_eq!(from(VerdictKind::Eligible), NomineeVerdict::Eligible);
+    assert_eq!(from(VerdictKind::NotEligible), NomineeVerdict::NotEligible);
+    assert_eq!(from(VerdictKind::NeedsReview), NomineeVerdict::NeedsReview);
+    // Every engine verdict keeps its code as stored.
+    for v in VerdictKind::ALL {
+        assert_eq!(from(*v).code(), v.code());
+    }
+    for v in NomineeVerdict::ALL {
+        for r in AppraisalResult::ALL {
+            let agrees = matches!(
+                (v.code(), r.code()),
+                ("eligible", "dat") | ("not_eligible", "khong_dat")
+            );
+            assert_eq!(v.agrees(*r), agrees, "{v} / {r}");
+        }
+    }
+    assert_eq!(
+        CommentStatus::DECISIONS
+            .iter()
+            .map(|s| s.code())
+            .collect::<Vec<_>>(),
+        ["da_duyet", "an"]
+    );
+}

@@ -4,6 +4,48 @@ use serde::{Deserialize, Serialize};
 
 use super::pack::PackError;
 
+code_enum!(
+    /// What an award is (`AwardDef::kind`, `local_award_kinds.kind`).
+    AwardKind, "Loại khen thưởng" {
+        /// An emulation title (danh hiệu thi đua).
+        Title = "danh_hieu", "Danh hiệu thi đua";
+        /// A form of commendation (hình thức khen thưởng).
+        Form = "hinh_thuc", "Hình thức khen thưởng";
+    }
+);
+
+code_enum!(
+    /// Who may receive an award (`AwardDef::subject`, `local_award_kinds.subjects`). Labels are
+    /// lower-case: the catalog lists them inside a sentence.
+    AwardSubject, "Đối tượng khen thưởng" {
+        Individual = "ca_nhan", "cá nhân";
+        Collective = "tap_the", "tập thể";
+        Household = "ho_gia_dinh", "hộ gia đình";
+    }
+);
+
+code_enum!(
+    /// Level of an award's granting authority (`AwardDef::level`, `local_award_kinds.level`),
+    /// ordered: grassroots < ministry/province < state.
+    AwardLevel, "Cấp khen thưởng" {
+        Grassroots = "co_so", "Cơ sở";
+        Ministry = "bo_tinh", "Bộ, ngành, tỉnh";
+        State = "nha_nuoc", "Nhà nước";
+    }
+);
+
+impl AwardLevel {
+    /// The highest level an authority of this unit kind grants itself.
+    pub fn of_authority(kind: crate::unit::UnitKind) -> Self {
+        use crate::unit::UnitKind::*;
+        match kind {
+            Nation => AwardLevel::State,
+            Province | City => AwardLevel::Ministry,
+            _ => AwardLevel::Grassroots,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct AwardDef {
@@ -59,7 +101,7 @@ impl Catalog {
                     format!("mã «{}» bị lặp", a.code),
                 ));
             }
-            if !matches!(a.kind.as_str(), "danh_hieu" | "hinh_thuc") {
+            if !AwardKind::ALL.iter().any(|k| k.code() == a.kind) {
                 return Err(PackError::at(
                     file,
                     text,

@@ -64,27 +64,30 @@ pub enum BatchItem {
     Error { error: Invalid },
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
-#[serde(rename_all = "snake_case")]
-pub enum VerdictKind {
-    Eligible,
-    NeedsReview,
-    NotEligible,
-}
+code_enum!(
+    /// The engine's verdict on one award (`Verdict::verdict`, the `verdict` of the JSON it
+    /// returns). Labels are those of the eligibility check page; a nominee's stored verdict is a
+    /// [`crate::dossier::NomineeVerdict`].
+    VerdictKind, "Kết quả xét điều kiện" {
+        Eligible = "eligible", "Đủ điều kiện";
+        NeedsReview = "needs_review", "Cần thẩm định";
+        NotEligible = "not_eligible", "Chưa đủ";
+    }
+);
 
-/// One rule's result.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Met, judged from the records.
-    Passed,
-    /// Not met.
-    Failed,
-    /// A person must judge it.
-    NeedsReview,
-    /// Confirmed by the proposing unit; not judged here.
-    Attested,
-}
+code_enum!(
+    /// One rule's result (`CriterionResult::status`, stored inside a nominee's verdict JSON).
+    CriterionStatus, "Kết quả tiêu chí" {
+        /// Met, judged from the records.
+        Passed = "passed", "Đạt";
+        /// Not met.
+        Failed = "failed", "Không đạt";
+        /// A person must judge it.
+        NeedsReview = "needs_review", "Cần xem xét";
+        /// Confirmed by the proposing unit; not judged here.
+        Attested = "attested", "Đơn vị xác nhận";
+    }
+);
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct CriterionResult {
@@ -93,7 +96,7 @@ pub struct CriterionResult {
     pub text: String,
     /// `true`, `false`, or `null` when a person must judge or the unit attests.
     pub passed: Option<bool>,
-    pub status: Status,
+    pub status: CriterionStatus,
     pub detail: String,
     /// The records the rule counted, e.g. `2024: htxsnv`, `CSTĐ cơ sở 2023`.
     pub records: Vec<String>,
@@ -141,7 +144,7 @@ fn min_label(min: TaskRating) -> String {
 
 /// One rule's outcome while evaluating: status, explanation, records, what is missing.
 struct Outcome {
-    status: Status,
+    status: CriterionStatus,
     detail: String,
     records: Vec<String>,
     missing: Vec<String>,
@@ -150,7 +153,11 @@ struct Outcome {
 impl Outcome {
     fn new(ok: bool, detail: String, records: Vec<String>, missing: Vec<String>) -> Self {
         Self {
-            status: if ok { Status::Passed } else { Status::Failed },
+            status: if ok {
+                CriterionStatus::Passed
+            } else {
+                CriterionStatus::Failed
+            },
             detail,
             records,
             missing,
@@ -315,7 +322,7 @@ impl Ctx<'_> {
                 }
                 if self.depth > 3 {
                     return Outcome {
-                        status: Status::NeedsReview,
+                        status: CriterionStatus::NeedsReview,
                         detail: "Quy tắc lồng nhau quá sâu".into(),
                         records: vec![],
                         missing: vec![],
@@ -329,27 +336,29 @@ impl Ctx<'_> {
                 // Packs are checked at load so that this exists; never pass on an empty list.
                 let Some(rules) = self.pack.award(award).map(|a| a.rules.as_slice()) else {
                     return Outcome {
-                        status: Status::NeedsReview,
+                        status: CriterionStatus::NeedsReview,
                         detail: format!("Bộ quy tắc chưa có tiêu chuẩn {}", self.name(award)),
                         records: vec![],
                         missing: vec![],
                     };
                 };
                 let results: Vec<Outcome> = rules.iter().map(|r| inner.eval(&r.check)).collect();
-                let failed = results.iter().any(|o| o.status == Status::Failed);
-                let review = results.iter().any(|o| o.status == Status::NeedsReview);
+                let failed = results.iter().any(|o| o.status == CriterionStatus::Failed);
+                let review = results
+                    .iter()
+                    .any(|o| o.status == CriterionStatus::NeedsReview);
                 let status = if failed {
-                    Status::Failed
+                    CriterionStatus::Failed
                 } else if review {
-                    Status::NeedsReview
+                    CriterionStatus::NeedsReview
                 } else {
-                    Status::Passed
+                    CriterionStatus::Passed
                 };
                 Outcome {
                     status,
                     detail: format!(
                         "{} tiêu chuẩn {} năm {}",
-                        if status == Status::Passed {
+                        if status == CriterionStatus::Passed {
                             "Đạt"
                         } else if failed {
                             "Chưa đạt"
@@ -467,29 +476,34 @@ impl Ctx<'_> {
             }
             Check::AnyOf { options } => {
                 let results: Vec<Outcome> = options.iter().map(|o| self.eval(o)).collect();
-                if let Some(ok) = results.iter().find(|o| o.status == Status::Passed) {
+                if let Some(ok) = results.iter().find(|o| o.status == CriterionStatus::Passed) {
                     return Outcome {
-                        status: Status::Passed,
+                        status: CriterionStatus::Passed,
                         detail: ok.detail.clone(),
                         records: ok.records.clone(),
                         missing: vec![],
                     };
                 }
                 // An option the unit attests decides like a pass, but stays marked as attested.
-                if let Some(ok) = results.iter().find(|o| o.status == Status::Attested) {
+                if let Some(ok) = results
+                    .iter()
+                    .find(|o| o.status == CriterionStatus::Attested)
+                {
                     return Outcome {
-                        status: Status::Attested,
+                        status: CriterionStatus::Attested,
                         detail: ok.detail.clone(),
                         records: ok.records.clone(),
                         missing: vec![],
                     };
                 }
-                let review = results.iter().any(|o| o.status == Status::NeedsReview);
+                let review = results
+                    .iter()
+                    .any(|o| o.status == CriterionStatus::NeedsReview);
                 Outcome {
                     status: if review {
-                        Status::NeedsReview
+                        CriterionStatus::NeedsReview
                     } else {
-                        Status::Failed
+                        CriterionStatus::Failed
                     },
                     detail: results
                         .iter()
@@ -500,7 +514,7 @@ impl Ctx<'_> {
                     // The first option's gap is the usual path; the others are alternatives.
                     missing: results
                         .into_iter()
-                        .find(|o| o.status == Status::Failed)
+                        .find(|o| o.status == CriterionStatus::Failed)
                         .map(|o| o.missing)
                         .unwrap_or_default(),
                 }
@@ -618,13 +632,13 @@ impl Ctx<'_> {
                 }
             }
             Check::Attested { text } => Outcome {
-                status: Status::Attested,
+                status: CriterionStatus::Attested,
                 detail: format!("{text}: đơn vị đề nghị xác nhận trong hồ sơ"),
                 records: vec![],
                 missing: vec![],
             },
             Check::Manual { text } => Outcome {
-                status: Status::NeedsReview,
+                status: CriterionStatus::NeedsReview,
                 detail: format!("{text}: cần người thẩm định đánh giá"),
                 records: vec![],
                 missing: vec![],
@@ -840,18 +854,21 @@ impl RuleSet {
                 citation: r.citation.clone(),
                 text: r.text.clone(),
                 passed: match o.status {
-                    Status::Passed => Some(true),
-                    Status::Failed => Some(false),
-                    Status::NeedsReview | Status::Attested => None,
+                    CriterionStatus::Passed => Some(true),
+                    CriterionStatus::Failed => Some(false),
+                    CriterionStatus::NeedsReview | CriterionStatus::Attested => None,
                 },
                 status: o.status,
                 detail: o.detail,
                 records: o.records,
             });
         }
-        let verdict = if criteria.iter().any(|c| c.status == Status::Failed) {
+        let verdict = if criteria.iter().any(|c| c.status == CriterionStatus::Failed) {
             VerdictKind::NotEligible
-        } else if criteria.iter().any(|c| c.status == Status::NeedsReview) {
+        } else if criteria
+            .iter()
+            .any(|c| c.status == CriterionStatus::NeedsReview)
+        {
             VerdictKind::NeedsReview
         } else {
             VerdictKind::Eligible

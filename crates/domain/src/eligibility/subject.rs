@@ -33,24 +33,15 @@ pub struct AwardRecord {
     pub decision: Option<String>,
 }
 
-/// Recognised scope of an initiative, narrowest first.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
-#[serde(rename_all = "snake_case")]
-pub enum InitiativeScope {
-    CoSo,
-    Tinh,
-    ToanQuoc,
-}
-
-impl InitiativeScope {
-    pub fn label(self) -> &'static str {
-        match self {
-            InitiativeScope::CoSo => "cấp cơ sở",
-            InitiativeScope::Tinh => "cấp bộ, ngành, tỉnh",
-            InitiativeScope::ToanQuoc => "toàn quốc",
-        }
+code_enum!(
+    /// Recognised scope of an initiative (`initiatives.scope`), narrowest first. Labels are
+    /// lower-case: they are said inside a sentence.
+    InitiativeScope, "Phạm vi công nhận sáng kiến" {
+        CoSo = "co_so", "cấp cơ sở";
+        Tinh = "tinh", "cấp bộ, ngành, tỉnh";
+        ToanQuoc = "toan_quoc", "toàn quốc";
     }
-}
+);
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 pub struct InitiativeRecord {

@@ -119,7 +119,7 @@ fn lao_dong_tien_tien() {
     assert!(v.missing[0].contains("chưa đạt"));
     let v = check("lao_dong_tien_tien", DEC, &person(&[(2024, Good)], &[]));
     assert_eq!(v.missing, ["thiếu xếp loại chất lượng năm 2025"]);
-    assert_eq!(v.criteria[1].status, Status::Attested);
+    assert_eq!(v.criteria[1].status, CriterionStatus::Attested);
 }
 
 #[test]
@@ -687,7 +687,7 @@ fn an_attested_option_decides_any_of() {
         })
         .unwrap();
     assert_eq!(v.verdict, VerdictKind::Eligible);
-    assert_eq!(v.criteria[0].status, Status::Attested);
+    assert_eq!(v.criteria[0].status, CriterionStatus::Attested);
 }
 
 #[test]

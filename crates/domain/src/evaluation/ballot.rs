@@ -11,6 +11,17 @@ use super::input::Member;
 use super::scoring::RankedUnit;
 use crate::Invalid;
 
+code_enum!(
+    /// A conference ballot's state (`ballots.status`): rules editable while a draft, papers
+    /// accepted while open, the result counted when closed. Labels are lower-case: the
+    /// conference page says them inside a sentence.
+    BallotStatus, "Trạng thái cuộc bỏ phiếu" {
+        Draft = "draft", "bản nháp";
+        Open = "open", "đang bỏ phiếu";
+        Closed = "closed", "đã kiểm phiếu";
+    }
+);
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BallotInput {
