@@ -22,3 +22,10 @@ pub async fn verify(store: &dyn Store) -> AppResult<Result<i64, ChainBreak>> {
     let (seq, hash) = store.audit_head().await?;
     Ok(v.finish(seq, &hash))
 }
+
+impl crate::App {
+    /// Verifies the whole audit chain (see [`verify`]).
+    pub async fn verify_audit(&self) -> AppResult<Result<i64, ChainBreak>> {
+        verify(&*self.store).await
+    }
+}

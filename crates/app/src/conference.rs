@@ -691,6 +691,22 @@ impl App {
     }
 
     /// A ballot in draft: categories, seats, candidates, thresholds and quorum.
+    /// A ballot from the presets the organiser ticked (rules/conference.toml).
+    pub async fn create_ballot_from_presets(
+        &self,
+        p: &Principal,
+        cluster_id: i64,
+        year: i32,
+        title: &str,
+        presets: &[&str],
+    ) -> AppResult<BallotRow> {
+        let rules = self.ballot_presets.rules(presets, year);
+        if rules.categories.is_empty() {
+            return Err(bad("hang_muc", "Chọn ít nhất một hạng mục"));
+        }
+        self.create_ballot(p, cluster_id, year, title, rules).await
+    }
+
     pub async fn create_ballot(
         &self,
         p: &Principal,

@@ -76,6 +76,21 @@ impl App {
         serde_json::from_str(&b.rules_json).map_err(internal)
     }
 
+    /// The nominees the council's ballot asks about, in paper order.
+    pub async fn council_questions(&self, p: &Principal, dossier_id: i64) -> AppResult<Vec<i64>> {
+        self.dossier_for_read(p, dossier_id).await?;
+        let b = self
+            .store
+            .council_ballot(dossier_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("phiên bỏ phiếu".into()))?;
+        Ok(Self::council_rules(&b)?
+            .questions
+            .iter()
+            .map(|q| q.nominee_id)
+            .collect())
+    }
+
     /// Consultation → council vote: freezes the members (council accounts granted on the
     /// authority) and each nominee's threshold, hashes them, opens the ballot.
     pub async fn open_council_vote(

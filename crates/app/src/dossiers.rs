@@ -143,6 +143,14 @@ pub struct DossierView {
     pub may_decide: bool,
 }
 
+/// A proposal a cluster's ballot elected, with the names a page shows.
+#[derive(Debug, Clone)]
+pub struct ElectedProposal {
+    pub proposal: ProposalRow,
+    pub cluster_name: String,
+    pub award_name: String,
+}
+
 /// One section of an inbox.
 pub struct InboxSection {
     pub key: &'static str,
@@ -259,6 +267,50 @@ impl App {
     }
 
     /// Read access: on the proposing unit or on the authority.
+    /// A dossier the caller may read (the proposing unit's or the deciding authority's).
+    pub async fn dossier(&self, p: &Principal, id: i64) -> AppResult<DossierRow> {
+        self.dossier_for_read(p, id).await
+    }
+
+    /// Proposals a unit's clusters elected it for, newest year first, to start a dossier from.
+    pub async fn elected_proposals(
+        &self,
+        p: &Principal,
+        unit_id: i64,
+    ) -> AppResult<Vec<ElectedProposal>> {
+        self.authorize(p, Action::DossierRead, unit_id).await?;
+        let clusters = self.store.list_clusters().await?;
+        let local = self.store.local_award_kinds().await?;
+        Ok(self
+            .store
+            .unit_cluster_proposals(unit_id)
+            .await?
+            .into_iter()
+            .map(|pr| ElectedProposal {
+                cluster_name: clusters
+                    .iter()
+                    .find(|c| c.id == pr.cluster_id)
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default(),
+                award_name: self.award_name(&local, &pr.award_code),
+                proposal: pr,
+            })
+            .collect())
+    }
+
+    /// One elected proposal, readable by whoever may read the elected unit's dossiers.
+    pub async fn elected_proposal(&self, p: &Principal, id: i64) -> AppResult<ElectedProposal> {
+        let pr = self.store.cluster_proposal(id).await?;
+        self.authorize(p, Action::DossierRead, pr.unit_id).await?;
+        let cluster = self.store.cluster(pr.cluster_id).await?;
+        let local = self.store.local_award_kinds().await?;
+        Ok(ElectedProposal {
+            cluster_name: cluster.name,
+            award_name: self.award_name(&local, &pr.award_code),
+            proposal: pr,
+        })
+    }
+
     pub(crate) async fn dossier_for_read(&self, p: &Principal, id: i64) -> AppResult<DossierRow> {
         let d = self.store.dossier(id).await?;
         if self

@@ -63,13 +63,16 @@ impl Default for Settings {
 /// The application: a store and its settings. Cheap to clone.
 #[derive(Clone)]
 pub struct App {
-    pub store: Arc<dyn Store>,
+    /// Only the app talks to storage: pages and the API go through use cases.
+    pub(crate) store: Arc<dyn Store>,
     pub settings: Settings,
     /// The award catalog and rule packs (rules/*.toml).
     pub rules: Arc<tdkt_domain::eligibility::RuleSet>,
     /// Dossier procedure settings (rules/procedure.toml): time limits, holidays, council
     /// thresholds, consultation, document limits.
     pub procedure: Arc<tdkt_domain::dossier::procedure::Procedure>,
+    /// Ballot presets of cluster conferences (rules/conference.toml): categories and quorum.
+    pub ballot_presets: Arc<tdkt_domain::evaluation::BallotPresets>,
     pub(crate) throttle: Arc<auth::IpThrottle>,
     /// Public comments per address.
     pub(crate) comment_throttle: Arc<auth::IpThrottle>,
@@ -84,6 +87,7 @@ impl App {
             settings,
             rules: Arc::new(tdkt_domain::eligibility::RuleSet::builtin()),
             procedure: Arc::new(tdkt_domain::dossier::procedure::Procedure::builtin()),
+            ballot_presets: Arc::new(tdkt_domain::evaluation::BallotPresets::builtin()),
             throttle: Arc::default(),
             comment_throttle: Arc::default(),
             clock: Arc::default(),

@@ -120,6 +120,12 @@ pub const ROOT_CODE: &str = "vn";
 impl App {
     /// Creates the root unit "Việt Nam" in an empty database, so that a fresh install can
     /// grant its first administrator on it.
+    /// True when the database holds more than the root every start creates (the demo needs an
+    /// empty one).
+    pub async fn has_data(&self) -> AppResult<bool> {
+        Ok(self.store.list_units(&UnitFilter::default()).await?.total > 1)
+    }
+
     pub async fn ensure_root(&self) -> AppResult<UnitRow> {
         match self.store.unit_by_code(ROOT_CODE).await {
             Ok(u) => Ok(u),

@@ -331,13 +331,7 @@ async fn run(command: Command, mut cfg: Config) -> Result<ExitCode> {
             }
             let app = open(&cfg).await?;
             // Only the root, which every start creates, may be there.
-            let empty = app
-                .store
-                .list_units(&Default::default())
-                .await
-                .map_err(|e| cli_err(e.into()))?
-                .total
-                <= 1;
+            let empty = !app.has_data().await.map_err(cli_err)?;
             if !empty {
                 bail!(
                     "cơ sở dữ liệu {} đã có dữ liệu; demo cần một cơ sở dữ liệu trống",
@@ -412,21 +406,16 @@ async fn run(command: Command, mut cfg: Config) -> Result<ExitCode> {
             command: AuditCommand::Verify,
         } => {
             let app = open(&cfg).await?;
-            return Ok(
-                match tdkt_app::audit::verify(&*app.store)
-                    .await
-                    .map_err(cli_err)?
-                {
-                    Ok(n) => {
-                        println!("OK: chuỗi nhật ký nguyên vẹn, {n} mục");
-                        ExitCode::SUCCESS
-                    }
-                    Err(b) => {
-                        println!("HỎNG: {b}");
-                        ExitCode::FAILURE
-                    }
-                },
-            );
+            return Ok(match app.verify_audit().await.map_err(cli_err)? {
+                Ok(n) => {
+                    println!("OK: chuỗi nhật ký nguyên vẹn, {n} mục");
+                    ExitCode::SUCCESS
+                }
+                Err(b) => {
+                    println!("HỎNG: {b}");
+                    ExitCode::FAILURE
+                }
+            });
         }
         Command::Openapi => println!("{}", tdkt_web::openapi_json()),
         Command::Cluster {

@@ -5,12 +5,14 @@
 
 mod ballot;
 mod input;
+mod presets;
 mod scoring;
 #[cfg(test)]
 mod tests;
 
 pub use ballot::*;
 pub use input::*;
+pub use presets::*;
 pub use scoring::*;
 
 use serde::Serialize;

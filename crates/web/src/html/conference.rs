@@ -12,7 +12,7 @@ use tdkt_app::conference::{ConferenceView, ScoreEntry};
 use tdkt_app::{AppError, Principal};
 use tdkt_domain::dates::{parse_iso, vn};
 use tdkt_domain::evaluation::{
-    BallotOutcome, BallotRules, Basis, Category, CriterionKind, Threshold, TieRule,
+    BallotOutcome, BallotRules, Basis, CriterionKind, Threshold, TieRule,
 };
 
 use super::{Layout, render};
@@ -175,16 +175,14 @@ struct ConferencePage {
     rotation_order: Vec<(i64, String, usize)>,
     cooldown: i32,
     has_next: bool,
+    /// Categories a new ballot may have (rules/conference.toml).
+    presets: Vec<PresetBox>,
+    quorum_text: String,
 }
 
-fn award_label(code: &str) -> String {
-    match code {
-        "co_thi_dua_chinh_phu" => "Cờ thi đua của Chính phủ".into(),
-        "bang_khen_thu_tuong" => "Bằng khen của Thủ tướng Chính phủ".into(),
-        "co_thi_dua_tinh" => "Cờ thi đua cấp bộ, tỉnh".into(),
-        "bang_khen_tinh" => "Bằng khen cấp bộ, tỉnh".into(),
-        other => other.into(),
-    }
+struct PresetBox {
+    code: String,
+    text: String,
 }
 
 fn threshold_text(t: &Threshold) -> String {
@@ -254,6 +252,7 @@ fn results(
 
 fn view_model(
     v: &ConferenceView,
+    app: &tdkt_app::App,
     p: &Principal,
     flash: Option<String>,
     error: Option<String>,
@@ -532,7 +531,13 @@ fn view_model(
         proposals: v
             .proposals
             .iter()
-            .map(|p| (p.unit_name.clone(), award_label(&p.award_code), p.votes))
+            .map(|p| {
+                (
+                    p.unit_name.clone(),
+                    app.award_name(&[], &p.award_code),
+                    p.votes,
+                )
+            })
             .collect(),
         rotation: v.rotation_proposal.as_ref().map(|u| u.name.clone()),
         rotation_order: {
@@ -556,6 +561,16 @@ fn view_model(
         },
         cooldown: v.rotation.1,
         has_next,
+        presets: app
+            .ballot_presets
+            .presets
+            .iter()
+            .map(|pr| PresetBox {
+                code: pr.code.clone(),
+                text: pr.describe(v.year),
+            })
+            .collect(),
+        quorum_text: app.ballot_presets.quorum_text.clone(),
     }
 }
 
@@ -569,7 +584,7 @@ async fn show(
 ) -> Result<Response, HtmlError> {
     let v = st.app.conference(p, id, year as i32).await?;
     let status = error.as_ref().map(|e| e.0).unwrap_or(StatusCode::OK);
-    let mut resp = render(&view_model(&v, p, flash, error.map(|e| e.1)))?;
+    let mut resp = render(&view_model(&v, &st.app, p, flash, error.map(|e| e.1)))?;
     *resp.status_mut() = status;
     Ok(resp)
 }
@@ -908,56 +923,6 @@ async fn save_scores(
     }
 }
 
-fn preset(code: &str, year: i32) -> Option<Category> {
-    let cat = |id: String, name: String, seats, top_n, award: Option<&str>, role: Option<&str>| {
-        Category {
-            id,
-            name,
-            seats,
-            candidates: None,
-            top_n,
-            threshold: Threshold::default(),
-            award: award.map(str::to_string),
-            next_role: role.map(str::to_string),
-        }
-    };
-    Some(match code {
-        "co_thi_dua_chinh_phu" => cat(
-            code.into(),
-            "Đề nghị Chính phủ tặng Cờ thi đua".into(),
-            2,
-            Some(4),
-            Some(code),
-            None,
-        ),
-        "bang_khen_thu_tuong" => cat(
-            code.into(),
-            "Đề nghị Thủ tướng Chính phủ tặng Bằng khen".into(),
-            2,
-            Some(6),
-            Some(code),
-            None,
-        ),
-        "cum_truong" => cat(
-            format!("cum_truong_{}", year + 1),
-            format!("Cụm trưởng năm {}", year + 1),
-            1,
-            None,
-            None,
-            Some("cum_truong"),
-        ),
-        "cum_pho" => cat(
-            format!("cum_pho_{}", year + 1),
-            format!("Cụm phó năm {}", year + 1),
-            1,
-            None,
-            None,
-            Some("cum_pho"),
-        ),
-        _ => return None,
-    })
-}
-
 async fn create_ballot(
     State(st): State<AppState>,
     User(p): User,
@@ -970,32 +935,16 @@ async fn create_ballot(
         .find(|(k, _)| k == "tieu_de")
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
-    let categories: Vec<Category> = fields
+    let presets: Vec<&str> = fields
         .iter()
         .filter(|(k, _)| k == "hang_muc")
-        .filter_map(|(_, v)| preset(v, year as i32))
+        .map(|(_, v)| v.as_str())
         .collect();
-    let done = if categories.is_empty() {
-        Err(AppError::Invalid(tdkt_domain::Invalid::new(
-            "hang_muc",
-            "Chọn ít nhất một hạng mục",
-        )))
-    } else {
-        st.app
-            .create_ballot(
-                &p,
-                id,
-                year as i32,
-                &title,
-                BallotRules {
-                    eligible_voters: None,
-                    quorum: 2.0 / 3.0,
-                    categories,
-                },
-            )
-            .await
-            .map(drop)
-    };
+    let done = st
+        .app
+        .create_ballot_from_presets(&p, id, year as i32, &title, &presets)
+        .await
+        .map(drop);
     after(
         &st,
         &p,
@@ -1207,7 +1156,7 @@ async fn covenant_pdf(
 ) -> Result<Response, HtmlError> {
     let (id, year) = two(&ids);
     let v = st.app.conference(&p, id, year as i32).await?;
-    let page = view_model(&v, &p, None, None);
+    let page = view_model(&v, &st.app, &p, None, None);
     let c = page
         .covenant
         .ok_or_else(|| HtmlError(AppError::NotFound("giao ước năm này".into())))?;

@@ -231,7 +231,7 @@ async fn editor(
     };
     let mut units = Vec::new();
     for id in st.app.prepare_units(p) {
-        if let Ok(u) = st.app.store.unit(id).await {
+        if let Ok(u) = st.app.unit(p, id).await {
             units.push((u.id, u.name));
         }
     }
@@ -258,19 +258,21 @@ async fn editor(
     subjects.push((format!("u:{}", unit.id), format!("Tập thể: {}", unit.name)));
     let children = st
         .app
-        .store
-        .list_units(&tdkt_store::UnitFilter {
-            q: None,
-            kind: None,
-            parent: Some(Some(unit.id)),
-            active_on: Some(st.app.today()),
-            paging: tdkt_store::Paging::new(Some(1), Some(200)),
-        })
+        .list_units(
+            p,
+            &tdkt_store::UnitFilter {
+                q: None,
+                kind: None,
+                parent: Some(Some(unit.id)),
+                active_on: Some(st.app.today()),
+                paging: tdkt_store::Paging::new(Some(1), Some(200)),
+            },
+        )
         .await?;
     for c in children.items {
         subjects.push((format!("u:{}", c.id), format!("Tập thể: {}", c.name)));
     }
-    let local = st.app.store.local_award_kinds().await?;
+    let local = st.app.local_award_kinds().await?;
     let mut awards: Vec<(String, String)> = st
         .app
         .rules
@@ -293,22 +295,16 @@ async fn editor(
     let (title, kind, year, movement) = fields;
     let mut proposals = Vec::new();
     if dossier.is_none() {
-        let clusters = st.app.store.list_clusters().await?;
-        for pr in st.app.store.unit_cluster_proposals(unit_id).await? {
-            let cluster = clusters
-                .iter()
-                .find(|c| c.id == pr.cluster_id)
-                .map(|c| c.name.clone())
-                .unwrap_or_default();
+        for e in st.app.elected_proposals(p, unit_id).await? {
             proposals.push((
-                pr.id,
+                e.proposal.id,
                 format!(
                     "{} — {}, {} năm {} ({} phiếu)",
-                    st.app.award_name(&local, &pr.award_code),
-                    pr.unit_name,
-                    cluster,
-                    pr.year,
-                    pr.votes
+                    e.award_name,
+                    e.proposal.unit_name,
+                    e.cluster_name,
+                    e.proposal.year,
+                    e.proposal.votes
                 ),
             ));
         }
@@ -361,9 +357,8 @@ async fn new_page(
     );
     let mut proposal = None;
     if let Some(pid) = q.de_nghi {
-        let pr = st.app.store.cluster_proposal(pid).await?;
-        let local = st.app.store.local_award_kinds().await?;
-        let award = st.app.award_name(&local, &pr.award_code);
+        let e = st.app.elected_proposal(&p, pid).await?;
+        let (pr, award) = (e.proposal, e.award_name);
         fields.0 = format!(
             "Đề nghị tặng {award} cho {} theo kết quả suy tôn năm {}",
             pr.unit_name, pr.year
@@ -539,7 +534,7 @@ async fn nominees(
     match after_form(done, &format!("/ho-so/{id}"), "#danh-sach")? {
         AfterForm::Redirect(r) => Ok(r),
         AfterForm::Show(e) => {
-            let d = st.app.store.dossier(id).await?;
+            let d = st.app.dossier(&p, id).await?;
             editor(
                 &st,
                 &p,
@@ -743,7 +738,7 @@ async fn show(
 ) -> Result<Response, HtmlError> {
     let v = st.app.dossier_view(p, id).await?;
     let d = &v.dossier;
-    let local = st.app.store.local_award_kinds().await?;
+    let local = st.app.local_award_kinds().await?;
     let name = |code: &str| st.app.award_name(&local, code);
     let today = st.app.today();
     let nominees = d
@@ -924,13 +919,13 @@ async fn show(
     }
     let origin = match d.cluster_proposal_id {
         Some(pid) => {
-            let pr = st.app.store.cluster_proposal(pid).await?;
-            let cluster = st.app.store.cluster(pr.cluster_id).await?;
+            let e = st.app.elected_proposal(p, pid).await?;
+            let pr = e.proposal;
             Some((
                 format!("/cum-thi-dua/{}/nam/{}", pr.cluster_id, pr.year),
                 format!(
                     "{} suy tôn {} năm {} ({} phiếu)",
-                    cluster.name,
+                    e.cluster_name,
                     name(&pr.award_code),
                     pr.year,
                     pr.votes
@@ -1269,19 +1264,6 @@ fn choices(form: &FormPairs, questions: &[i64]) -> BTreeMap<i64, Choice> {
     out
 }
 
-async fn questions_of(st: &AppState, id: i64) -> Result<Vec<i64>, HtmlError> {
-    let b = st
-        .app
-        .store
-        .council_ballot(id)
-        .await
-        .map_err(AppError::from)?
-        .ok_or_else(|| AppError::NotFound("phiên bỏ phiếu".into()))?;
-    let rules: tdkt_domain::dossier::council::CouncilRules =
-        serde_json::from_str(&b.rules_json).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(rules.questions.iter().map(|q| q.nominee_id).collect())
-}
-
 async fn vote(
     State(st): State<AppState>,
     User(p): User,
@@ -1289,7 +1271,7 @@ async fn vote(
     body: axum::body::Bytes,
 ) -> Result<Response, HtmlError> {
     let form = FormPairs::parse(&body);
-    let qs = questions_of(&st, id).await?;
+    let qs = st.app.council_questions(&p, id).await?;
     let done = st
         .app
         .cast_council_vote(&p, id, choices(&form, &qs))
@@ -1305,7 +1287,7 @@ async fn written_vote(
     body: axum::body::Bytes,
 ) -> Result<Response, HtmlError> {
     let form = FormPairs::parse(&body);
-    let qs = questions_of(&st, id).await?;
+    let qs = st.app.council_questions(&p, id).await?;
     let member: i64 = form.one("thanh_vien").trim().parse().unwrap_or_default();
     let done = st
         .app

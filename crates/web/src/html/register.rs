@@ -109,7 +109,7 @@ async fn page(
     } else {
         vec![]
     };
-    let local = st.app.store.local_award_kinds().await?;
+    let local = st.app.local_award_kinds().await?;
     let subject = match (query.person, query.collective) {
         (Some(id), _) => st
             .app

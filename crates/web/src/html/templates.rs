@@ -88,7 +88,7 @@ async fn show(
     };
     let mut units = Vec::new();
     for id in st.app.template_units(p) {
-        if let Ok(u) = st.app.store.unit(id).await {
+        if let Ok(u) = st.app.unit(p, id).await {
             units.push((u.id, u.name));
         }
     }
