@@ -8,66 +8,6 @@ use tdkt_store::*;
 use super::audit::{Change, append, json};
 use super::{Backend, Db, Dialect, begin, code, commit, db_err, get, now};
 
-pub(crate) async fn create(b: &Backend, actor: &Actor, new: NewCluster) -> StoreResult<ClusterRow> {
-    let mut tx = begin(b).await?;
-    let row = sqlx::query(
-        "INSERT INTO clusters (code, name, kind, organiser, organiser_unit_id, source, note, created_at, supervisor)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-    )
-    .bind(&new.code)
-    .bind(&new.name)
-    .bind(new.kind.code())
-    .bind(&new.organiser)
-    .bind(new.organiser_unit_id)
-    .bind(&new.source)
-    .bind(&new.note)
-    .bind(now())
-    .bind(&new.supervisor)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    let id: i64 = get(&row, "id")?;
-    for y in &new.years {
-        sqlx::query("INSERT INTO cluster_years (cluster_id, year, note, roles_illustrative) VALUES ($1, $2, $3, $4)")
-            .bind(id)
-            .bind(y.year)
-            .bind(&y.note)
-            .bind(y.roles_illustrative)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-        for (unit, role, illustrative) in &y.members {
-            sqlx::query(
-                "INSERT INTO cluster_members (cluster_id, year, unit_id, role, illustrative) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(id)
-            .bind(y.year)
-            .bind(*unit)
-            .bind(role.code())
-            .bind(*illustrative)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-        }
-    }
-    let mut rows = load(&mut tx, Some(id)).await?;
-    let cluster = rows.pop().ok_or(StoreError::NotFound("cụm thi đua"))?;
-    append(
-        &mut tx,
-        actor,
-        Change {
-            action: "cluster.create",
-            entity: "cluster",
-            entity_id: id.to_string(),
-            before: None,
-            after: json(&cluster),
-        },
-    )
-    .await?;
-    commit(tx).await?;
-    Ok(cluster)
-}
-
 pub(crate) async fn list(pool: &Pool<Db>, id: Option<i64>) -> StoreResult<Vec<ClusterRow>> {
     let mut conn = pool.acquire().await.map_err(db_err)?;
     load(&mut conn, id).await
@@ -159,7 +99,63 @@ async fn load(
 #[async_trait]
 impl ClusterStore for Backend {
     async fn create_cluster(&self, actor: &Actor, new: NewCluster) -> StoreResult<ClusterRow> {
-        create(self, actor, new).await
+        let mut tx = begin(self).await?;
+        let row = sqlx::query(
+            "INSERT INTO clusters (code, name, kind, organiser, organiser_unit_id, source, note, created_at, supervisor)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(&new.code)
+        .bind(&new.name)
+        .bind(new.kind.code())
+        .bind(&new.organiser)
+        .bind(new.organiser_unit_id)
+        .bind(&new.source)
+        .bind(&new.note)
+        .bind(now())
+        .bind(&new.supervisor)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let id: i64 = get(&row, "id")?;
+        for y in &new.years {
+            sqlx::query("INSERT INTO cluster_years (cluster_id, year, note, roles_illustrative) VALUES ($1, $2, $3, $4)")
+                .bind(id)
+                .bind(y.year)
+                .bind(&y.note)
+                .bind(y.roles_illustrative)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            for (unit, role, illustrative) in &y.members {
+                sqlx::query(
+                    "INSERT INTO cluster_members (cluster_id, year, unit_id, role, illustrative) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(id)
+                .bind(y.year)
+                .bind(*unit)
+                .bind(role.code())
+                .bind(*illustrative)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            }
+        }
+        let mut rows = load(&mut tx, Some(id)).await?;
+        let cluster = rows.pop().ok_or(StoreError::NotFound("cụm thi đua"))?;
+        append(
+            &mut tx,
+            actor,
+            Change {
+                action: "cluster.create",
+                entity: "cluster",
+                entity_id: id.to_string(),
+                before: None,
+                after: json(&cluster),
+            },
+        )
+        .await?;
+        commit(tx).await?;
+        Ok(cluster)
     }
 
     async fn list_clusters(&self) -> StoreResult<Vec<ClusterRow>> {

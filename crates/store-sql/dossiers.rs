@@ -3,7 +3,7 @@
 //! vote, decisions with their number sequence, and the register of awards.
 
 use async_trait::async_trait;
-use sqlx::{Pool, QueryBuilder};
+use sqlx::QueryBuilder;
 use tdkt_domain::dossier::{CommendationType, State};
 use tdkt_store::*;
 
@@ -101,12 +101,6 @@ pub(super) fn dossier_from(r: &DbRow) -> StoreResult<DossierRow> {
     })
 }
 
-pub(crate) async fn by_id(pool: &Pool<Db>, id: i64) -> StoreResult<DossierRow> {
-    let mut d = head_ex(pool, id).await?;
-    d.nominees = nominees_ex(pool, id).await?;
-    Ok(d)
-}
-
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn event(
     tx: &mut Tx,
@@ -177,54 +171,6 @@ pub(super) fn audit<'a>(
     }
 }
 
-pub(crate) async fn create(b: &Backend, actor: &Actor, n: NewDossier) -> StoreResult<DossierRow> {
-    let mut tx = begin(b).await?;
-    let at = now();
-    let r = sqlx::query(
-        "INSERT INTO dossiers (code, title, unit_id, authority_id, kind, year, movement, cluster_proposal_id, state, state_since, version, created_by, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12, $12) RETURNING id",
-    )
-    .bind(format!("tam-{}", paper_key()))
-    .bind(&n.title)
-    .bind(n.unit_id)
-    .bind(n.authority_id)
-    .bind(n.kind.code())
-    .bind(n.year)
-    .bind(&n.movement)
-    .bind(n.cluster_proposal_id)
-    .bind(State::Draft.code())
-    .bind(n.today)
-    .bind(n.created_by)
-    .bind(at)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    let id: i64 = get(&r, "id")?;
-    sqlx::query("UPDATE dossiers SET code = $1 WHERE id = $2")
-        .bind(format!("HS-{}-{id:05}", n.year))
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    insert_nominees(&mut tx, id, &n.nominees).await?;
-    event(
-        &mut tx,
-        actor,
-        id,
-        "tao",
-        None,
-        None,
-        Some(State::Draft),
-        None,
-        1,
-    )
-    .await?;
-    let after = dossier_ex(&mut tx, id).await?;
-    append(&mut tx, actor, audit("dossier.create", id, None, &after)).await?;
-    commit(tx).await?;
-    Ok(after)
-}
-
 /// Bumps the version if it is still `expected` (and the state still `from`, when given).
 pub(super) async fn bump(
     tx: &mut Tx,
@@ -262,15 +208,139 @@ pub(super) async fn bump(
 #[async_trait]
 impl DossierStore for Backend {
     async fn create_dossier(&self, actor: &Actor, new: NewDossier) -> StoreResult<DossierRow> {
-        create(self, actor, new).await
+        let mut tx = begin(self).await?;
+        let at = now();
+        let r = sqlx::query(
+            "INSERT INTO dossiers (code, title, unit_id, authority_id, kind, year, movement, cluster_proposal_id, state, state_since, version, created_by, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12, $12) RETURNING id",
+        )
+        .bind(format!("tam-{}", paper_key()))
+        .bind(&new.title)
+        .bind(new.unit_id)
+        .bind(new.authority_id)
+        .bind(new.kind.code())
+        .bind(new.year)
+        .bind(&new.movement)
+        .bind(new.cluster_proposal_id)
+        .bind(State::Draft.code())
+        .bind(new.today)
+        .bind(new.created_by)
+        .bind(at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let id: i64 = get(&r, "id")?;
+        sqlx::query("UPDATE dossiers SET code = $1 WHERE id = $2")
+            .bind(format!("HS-{}-{id:05}", new.year))
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        insert_nominees(&mut tx, id, &new.nominees).await?;
+        event(
+            &mut tx,
+            actor,
+            id,
+            "tao",
+            None,
+            None,
+            Some(State::Draft),
+            None,
+            1,
+        )
+        .await?;
+        let after = dossier_ex(&mut tx, id).await?;
+        append(&mut tx, actor, audit("dossier.create", id, None, &after)).await?;
+        commit(tx).await?;
+        Ok(after)
     }
 
     async fn dossier(&self, id: i64) -> StoreResult<DossierRow> {
-        by_id(self.reader(), id).await
+        let pool = self.reader();
+        let mut d = head_ex(pool, id).await?;
+        d.nominees = nominees_ex(pool, id).await?;
+        Ok(d)
     }
 
     async fn list_dossiers(&self, filter: &DossierFilter) -> StoreResult<Vec<DossierSummary>> {
-        list(self.reader(), filter).await
+        let pool = self.reader();
+        let mut q = QueryBuilder::<Db>::new(
+            "SELECT d.id, d.code, d.title, d.unit_id, u.name AS unit_name, d.authority_id, d.kind, d.year, d.state,
+                    d.state_since, d.due_on, d.consultation_until, d.version,
+                    (SELECT COUNT(*) FROM dossier_nominees n WHERE n.dossier_id = d.id AND n.removed = ",
+        );
+        q.push_bind(false);
+        q.push(") AS nominees FROM dossiers d JOIN units u ON u.id = d.unit_id JOIN units a ON a.id = d.authority_id WHERE 1 = 1");
+        let roots = |q: &mut QueryBuilder<Db>, alias: &str, ids: &Option<Vec<i64>>| {
+            if let Some(ids) = ids {
+                if ids.is_empty() {
+                    q.push(" AND 1 = 0");
+                } else {
+                    q.push(" AND EXISTS (SELECT 1 FROM units r WHERE r.id IN (");
+                    let mut sep = q.separated(", ");
+                    for id in ids {
+                        sep.push_bind(*id);
+                    }
+                    q.push(format!(") AND {alias}.tree_path LIKE r.tree_path || '%')"));
+                }
+            }
+        };
+        roots(&mut q, "u", &filter.unit_roots);
+        roots(&mut q, "a", &filter.authority_roots);
+        if let Some(states) = &filter.states {
+            q.push(" AND d.state IN (");
+            let mut sep = q.separated(", ");
+            for s in states {
+                sep.push_bind(s.code());
+            }
+            q.push(")");
+            if states.is_empty() {
+                q.push(" AND 1 = 0");
+            }
+        }
+        if let Some(d) = filter.due_before {
+            q.push(" AND d.due_on < ").push_bind(d);
+        }
+        if let Some(d) = filter.consultation_on {
+            q.push(" AND d.state = ")
+                .push_bind(State::Consultation.code())
+                .push(" AND d.consultation_until >= ")
+                .push_bind(d);
+        }
+        if let Some(ids) = &filter.ids {
+            q.push(" AND d.id IN (");
+            let mut sep = q.separated(", ");
+            for id in ids {
+                sep.push_bind(*id);
+            }
+            q.push(")");
+            if ids.is_empty() {
+                q.push(" AND 1 = 0");
+            }
+        }
+        q.push(" ORDER BY d.due_on IS NULL, d.due_on, d.id DESC LIMIT ")
+            .push_bind(filter.limit.clamp(1, 1000));
+        let rows = q.build().fetch_all(pool).await.map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(DossierSummary {
+                    id: get(r, "id")?,
+                    code: get(r, "code")?,
+                    title: get(r, "title")?,
+                    unit_id: get(r, "unit_id")?,
+                    unit_name: get(r, "unit_name")?,
+                    authority_id: get(r, "authority_id")?,
+                    kind: super::code(r, "kind", CommendationType::parse)?,
+                    year: get(r, "year")?,
+                    state: state_of(r, "state")?,
+                    state_since: get(r, "state_since")?,
+                    due_on: get(r, "due_on")?,
+                    consultation_until: get(r, "consultation_until")?,
+                    nominees: get(r, "nominees")?,
+                    version: get(r, "version")?,
+                })
+            })
+            .collect()
     }
 
     async fn replace_nominees(
@@ -562,86 +632,6 @@ pub(super) async fn move_tx(
     let after = dossier_ex(tx, id).await?;
     append(tx, actor, audit("dossier.step", id, Some(&before), &after)).await?;
     Ok(after)
-}
-
-pub(crate) async fn list(pool: &Pool<Db>, f: &DossierFilter) -> StoreResult<Vec<DossierSummary>> {
-    let mut q = QueryBuilder::<Db>::new(
-        "SELECT d.id, d.code, d.title, d.unit_id, u.name AS unit_name, d.authority_id, d.kind, d.year, d.state,
-                d.state_since, d.due_on, d.consultation_until, d.version,
-                (SELECT COUNT(*) FROM dossier_nominees n WHERE n.dossier_id = d.id AND n.removed = ",
-    );
-    q.push_bind(false);
-    q.push(") AS nominees FROM dossiers d JOIN units u ON u.id = d.unit_id JOIN units a ON a.id = d.authority_id WHERE 1 = 1");
-    let roots = |q: &mut QueryBuilder<Db>, alias: &str, ids: &Option<Vec<i64>>| {
-        if let Some(ids) = ids {
-            if ids.is_empty() {
-                q.push(" AND 1 = 0");
-            } else {
-                q.push(" AND EXISTS (SELECT 1 FROM units r WHERE r.id IN (");
-                let mut sep = q.separated(", ");
-                for id in ids {
-                    sep.push_bind(*id);
-                }
-                q.push(format!(") AND {alias}.tree_path LIKE r.tree_path || '%')"));
-            }
-        }
-    };
-    roots(&mut q, "u", &f.unit_roots);
-    roots(&mut q, "a", &f.authority_roots);
-    if let Some(states) = &f.states {
-        q.push(" AND d.state IN (");
-        let mut sep = q.separated(", ");
-        for s in states {
-            sep.push_bind(s.code());
-        }
-        q.push(")");
-        if states.is_empty() {
-            q.push(" AND 1 = 0");
-        }
-    }
-    if let Some(d) = f.due_before {
-        q.push(" AND d.due_on < ").push_bind(d);
-    }
-    if let Some(d) = f.consultation_on {
-        q.push(" AND d.state = ")
-            .push_bind(State::Consultation.code())
-            .push(" AND d.consultation_until >= ")
-            .push_bind(d);
-    }
-    if let Some(ids) = &f.ids {
-        q.push(" AND d.id IN (");
-        let mut sep = q.separated(", ");
-        for id in ids {
-            sep.push_bind(*id);
-        }
-        q.push(")");
-        if ids.is_empty() {
-            q.push(" AND 1 = 0");
-        }
-    }
-    q.push(" ORDER BY d.due_on IS NULL, d.due_on, d.id DESC LIMIT ")
-        .push_bind(f.limit.clamp(1, 1000));
-    let rows = q.build().fetch_all(pool).await.map_err(db_err)?;
-    rows.iter()
-        .map(|r| {
-            Ok(DossierSummary {
-                id: get(r, "id")?,
-                code: get(r, "code")?,
-                title: get(r, "title")?,
-                unit_id: get(r, "unit_id")?,
-                unit_name: get(r, "unit_name")?,
-                authority_id: get(r, "authority_id")?,
-                kind: super::code(r, "kind", CommendationType::parse)?,
-                year: get(r, "year")?,
-                state: state_of(r, "state")?,
-                state_since: get(r, "state_since")?,
-                due_on: get(r, "due_on")?,
-                consultation_until: get(r, "consultation_until")?,
-                nominees: get(r, "nominees")?,
-                version: get(r, "version")?,
-            })
-        })
-        .collect()
 }
 
 // ---- appraisal and duplicates

@@ -1,7 +1,7 @@
 //! People, their positions and yearly task ratings.
 
 use async_trait::async_trait;
-use sqlx::{Pool, QueryBuilder};
+use sqlx::QueryBuilder;
 use tdkt_domain::person::{Birth, Gender, TaskRating};
 use tdkt_domain::text::fold;
 use tdkt_store::*;
@@ -51,19 +51,6 @@ async fn by_id_tx(tx: &mut Tx, id: i64) -> StoreResult<PersonRow> {
     from_row(&row)
 }
 
-pub(crate) async fn by_id(pool: &Pool<Db>, id: i64) -> StoreResult<PersonRow> {
-    let sql = format!(
-        "SELECT {PERSON_COLUMNS} FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1"
-    );
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_optional(pool)
-        .await
-        .map_err(db_err)?
-        .ok_or(StoreError::NotFound("cá nhân"))?;
-    from_row(&row)
-}
-
 async fn open_position(
     tx: &mut Tx,
     person: i64,
@@ -80,123 +67,6 @@ async fn open_position(
         .await
         .map_err(db_err)?;
     Ok(())
-}
-
-pub(crate) async fn create(b: &Backend, actor: &Actor, new: NewPerson) -> StoreResult<PersonRow> {
-    let mut tx = begin(b).await?;
-    let (birth_date, birth_year) = birth_columns(new.birth);
-    let t = now();
-    let row = sqlx::query(
-        "INSERT INTO people (full_name, search_key, gender, birth_date, birth_year, cccd, unit_id, position,
-             illustrative, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
-    )
-    .bind(&new.full_name)
-    .bind(fold(&new.full_name))
-    .bind(new.gender.code())
-    .bind(birth_date)
-    .bind(birth_year)
-    .bind(&new.cccd)
-    .bind(new.unit_id)
-    .bind(&new.position)
-    .bind(new.illustrative)
-    .bind(t)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    let id: i64 = get(&row, "id")?;
-    open_position(&mut tx, id, new.unit_id, &new.position, new.position_since).await?;
-    let person = by_id_tx(&mut tx, id).await?;
-    append(
-        &mut tx,
-        actor,
-        Change {
-            action: "person.create",
-            entity: "person",
-            entity_id: id.to_string(),
-            before: None,
-            after: json(&person),
-        },
-    )
-    .await?;
-    put_ratings_tx(&mut tx, actor, id, &new.ratings).await?;
-    commit(tx).await?;
-    Ok(person)
-}
-
-pub(crate) async fn update(
-    b: &Backend,
-    actor: &Actor,
-    id: i64,
-    ch: PersonChanges,
-) -> StoreResult<PersonRow> {
-    let mut tx = begin(b).await?;
-    let before = by_id_tx(&mut tx, id).await?;
-    if before.unit_id != ch.unit_id || before.position != ch.position {
-        let open = sqlx::query(
-            "SELECT start_date FROM person_positions WHERE person_id = $1 AND end_date IS NULL",
-        )
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        if let Some(open) = open {
-            let start: Date = get(&open, "start_date")?;
-            if ch.position_since <= start {
-                return Err(tdkt_domain::Invalid::new(
-                    "ngay_nhan_chuc_vu",
-                    format!(
-                        "Ngày nhận đơn vị/chức vụ mới phải sau ngày {} (bắt đầu chức vụ hiện tại)",
-                        tdkt_domain::dates::vn(start)
-                    ),
-                )
-                .into());
-            }
-        }
-        sqlx::query(
-            "UPDATE person_positions SET end_date = $1 WHERE person_id = $2 AND end_date IS NULL",
-        )
-        .bind(ch.position_since.previous_day().expect("a real date"))
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        open_position(&mut tx, id, ch.unit_id, &ch.position, ch.position_since).await?;
-    }
-    let (birth_date, birth_year) = birth_columns(ch.birth);
-    sqlx::query(
-        "UPDATE people SET full_name = $1, search_key = $2, gender = $3, birth_date = $4, birth_year = $5,
-             cccd = $6, unit_id = $7, position = $8, updated_at = $9 WHERE id = $10",
-    )
-    .bind(&ch.full_name)
-    .bind(fold(&ch.full_name))
-    .bind(ch.gender.code())
-    .bind(birth_date)
-    .bind(birth_year)
-    .bind(&ch.cccd)
-    .bind(ch.unit_id)
-    .bind(&ch.position)
-    .bind(now())
-    .bind(id)
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    let after = by_id_tx(&mut tx, id).await?;
-    append(
-        &mut tx,
-        actor,
-        Change {
-            action: "person.update",
-            entity: "person",
-            entity_id: id.to_string(),
-            before: json(&before),
-            after: json(&after),
-        },
-    )
-    .await?;
-    put_ratings_tx(&mut tx, actor, id, &ch.ratings).await?;
-    commit(tx).await?;
-    Ok(after)
 }
 
 /// Adds the scope and filter conditions shared by the count and the page query.
@@ -229,7 +99,45 @@ fn push_filters(q: &mut QueryBuilder<Db>, f: &PersonFilter) -> StoreResult<()> {
 #[async_trait]
 impl PersonStore for Backend {
     async fn create_person(&self, actor: &Actor, new: NewPerson) -> StoreResult<PersonRow> {
-        create(self, actor, new).await
+        let mut tx = begin(self).await?;
+        let (birth_date, birth_year) = birth_columns(new.birth);
+        let t = now();
+        let row = sqlx::query(
+            "INSERT INTO people (full_name, search_key, gender, birth_date, birth_year, cccd, unit_id, position,
+                 illustrative, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+        )
+        .bind(&new.full_name)
+        .bind(fold(&new.full_name))
+        .bind(new.gender.code())
+        .bind(birth_date)
+        .bind(birth_year)
+        .bind(&new.cccd)
+        .bind(new.unit_id)
+        .bind(&new.position)
+        .bind(new.illustrative)
+        .bind(t)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let id: i64 = get(&row, "id")?;
+        open_position(&mut tx, id, new.unit_id, &new.position, new.position_since).await?;
+        let person = by_id_tx(&mut tx, id).await?;
+        append(
+            &mut tx,
+            actor,
+            Change {
+                action: "person.create",
+                entity: "person",
+                entity_id: id.to_string(),
+                before: None,
+                after: json(&person),
+            },
+        )
+        .await?;
+        put_ratings_tx(&mut tx, actor, id, &new.ratings).await?;
+        commit(tx).await?;
+        Ok(person)
     }
 
     async fn update_person(
@@ -238,11 +146,94 @@ impl PersonStore for Backend {
         id: i64,
         changes: PersonChanges,
     ) -> StoreResult<PersonRow> {
-        update(self, actor, id, changes).await
+        let mut tx = begin(self).await?;
+        let before = by_id_tx(&mut tx, id).await?;
+        if before.unit_id != changes.unit_id || before.position != changes.position {
+            let open = sqlx::query(
+                "SELECT start_date FROM person_positions WHERE person_id = $1 AND end_date IS NULL",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            if let Some(open) = open {
+                let start: Date = get(&open, "start_date")?;
+                if changes.position_since <= start {
+                    return Err(tdkt_domain::Invalid::new(
+                        "ngay_nhan_chuc_vu",
+                        format!(
+                            "Ngày nhận đơn vị/chức vụ mới phải sau ngày {} (bắt đầu chức vụ hiện tại)",
+                            tdkt_domain::dates::vn(start)
+                        ),
+                    )
+                    .into());
+                }
+            }
+            sqlx::query(
+                "UPDATE person_positions SET end_date = $1 WHERE person_id = $2 AND end_date IS NULL",
+            )
+            .bind(changes.position_since.previous_day().expect("a real date"))
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            open_position(
+                &mut tx,
+                id,
+                changes.unit_id,
+                &changes.position,
+                changes.position_since,
+            )
+            .await?;
+        }
+        let (birth_date, birth_year) = birth_columns(changes.birth);
+        sqlx::query(
+            "UPDATE people SET full_name = $1, search_key = $2, gender = $3, birth_date = $4, birth_year = $5,
+                 cccd = $6, unit_id = $7, position = $8, updated_at = $9 WHERE id = $10",
+        )
+        .bind(&changes.full_name)
+        .bind(fold(&changes.full_name))
+        .bind(changes.gender.code())
+        .bind(birth_date)
+        .bind(birth_year)
+        .bind(&changes.cccd)
+        .bind(changes.unit_id)
+        .bind(&changes.position)
+        .bind(now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let after = by_id_tx(&mut tx, id).await?;
+        append(
+            &mut tx,
+            actor,
+            Change {
+                action: "person.update",
+                entity: "person",
+                entity_id: id.to_string(),
+                before: json(&before),
+                after: json(&after),
+            },
+        )
+        .await?;
+        put_ratings_tx(&mut tx, actor, id, &changes.ratings).await?;
+        commit(tx).await?;
+        Ok(after)
     }
 
     async fn person(&self, id: i64) -> StoreResult<PersonRow> {
-        by_id(self.reader(), id).await
+        let pool = self.reader();
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS} FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+            .map_err(db_err)?
+            .ok_or(StoreError::NotFound("cá nhân"))?;
+        from_row(&row)
     }
 
     async fn search_people(&self, f: &PersonFilter) -> StoreResult<Page<PersonRow>> {
