@@ -152,7 +152,7 @@ impl AccountStore for Backend {
         rows.iter()
             .map(|r| {
                 Ok(Grant {
-                    role: code(r, "role", Role::parse)?,
+                    role: code(r, "role")?,
                     unit_id: get(r, "unit_id")?,
                 })
             })

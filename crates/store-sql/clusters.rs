@@ -2,7 +2,6 @@
 
 use async_trait::async_trait;
 use sqlx::{Pool, QueryBuilder};
-use tdkt_domain::cluster::{ClusterKind, MemberRole};
 use tdkt_store::*;
 
 use super::audit::{Change, append, json};
@@ -33,7 +32,7 @@ async fn load(
                 id: get(r, "id")?,
                 code: get(r, "code")?,
                 name: get(r, "name")?,
-                kind: code(r, "kind", ClusterKind::parse)?,
+                kind: code(r, "kind")?,
                 organiser: get(r, "organiser")?,
                 organiser_unit_id: get(r, "organiser_unit_id")?,
                 supervisor: get(r, "supervisor")?,
@@ -81,7 +80,7 @@ async fn load(
                 code: get(&r, "code")?,
                 name: get(&r, "name")?,
             },
-            role: code(&r, "role", MemberRole::parse)?,
+            role: code(&r, "role")?,
             illustrative: get(&r, "illustrative")?,
             unit_valid_to: get(&r, "valid_to")?,
         };
@@ -185,7 +184,7 @@ impl ClusterStore for Backend {
                     cluster_id: get(r, "id")?,
                     cluster_name: get(r, "name")?,
                     year: get(r, "year")?,
-                    role: code(r, "role", MemberRole::parse)?,
+                    role: code(r, "role")?,
                 })
             })
             .collect()

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use tdkt_domain::dossier::State;
+use tdkt_domain::dossier::{CommentStatus, EventKind};
 use tdkt_store::*;
 
 use super::audit::{Change, append, json};
@@ -19,7 +20,7 @@ fn comment_from(r: &DbRow) -> StoreResult<CommentRow> {
         contact: get(r, "contact")?,
         body: get(r, "body")?,
         at: get(r, "at")?,
-        status: get(r, "status")?,
+        status: super::code(r, "status")?,
     })
 }
 
@@ -54,7 +55,7 @@ impl CommentStore for Backend {
             &mut tx,
             actor,
             dossier_id,
-            "y_kien",
+            EventKind::Comment,
             None,
             None,
             None,
@@ -82,7 +83,7 @@ impl CommentStore for Backend {
         &self,
         actor: &Actor,
         id: i64,
-        status: &str,
+        status: CommentStatus,
     ) -> StoreResult<CommentRow> {
         let mut tx = begin(self).await?;
         let q = format!("SELECT {COMMENT_COLUMNS} FROM dossier_comments WHERE id = $1");
@@ -95,7 +96,7 @@ impl CommentStore for Backend {
                 .ok_or(StoreError::NotFound("ý kiến"))?,
         )?;
         sqlx::query("UPDATE dossier_comments SET status = $1, moderated_by = $2, moderated_at = $3 WHERE id = $4")
-            .bind(status)
+            .bind(status.code())
             .bind(actor.user_id)
             .bind(now())
             .bind(id)
@@ -114,14 +115,14 @@ impl CommentStore for Backend {
             &mut tx,
             actor,
             before.dossier_id,
-            "y_kien",
+            EventKind::Comment,
             None,
             None,
             None,
             Some(&format!(
                 "Ý kiến của {}: {}",
                 before.author,
-                if status == "da_duyet" {
+                if status == CommentStatus::Approved {
                     "đã duyệt, đưa vào hồ sơ"
                 } else {
                     "không đăng"

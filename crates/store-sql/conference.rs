@@ -539,7 +539,6 @@ const BALLOT_COLUMNS: &str =
     "id, cluster_id, year, title, rules_json, rule_hash, status, result_json";
 
 fn ballot_from(r: &DbRow) -> StoreResult<BallotRow> {
-    let status: String = get(r, "status")?;
     Ok(BallotRow {
         id: get(r, "id")?,
         cluster_id: get(r, "cluster_id")?,
@@ -547,8 +546,7 @@ fn ballot_from(r: &DbRow) -> StoreResult<BallotRow> {
         title: get(r, "title")?,
         rules_json: get(r, "rules_json")?,
         rule_hash: get(r, "rule_hash")?,
-        status: BallotStatus::parse(&status)
-            .ok_or_else(|| StoreError::Db(format!("trạng thái phiếu lạ: {status}")))?,
+        status: super::code(r, "status")?,
         result_json: get(r, "result_json")?,
     })
 }
@@ -713,7 +711,7 @@ async fn proposals_where(
                 award_code: get(r, "award_code")?,
                 ballot_id: get(r, "ballot_id")?,
                 votes: get::<i64>(r, "votes")?,
-                status: get(r, "status")?,
+                status: super::code(r, "status")?,
             })
         })
         .collect()

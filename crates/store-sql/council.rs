@@ -1,6 +1,8 @@
 //! The council's secret vote on a dossier: frozen rules, voters and papers kept apart.
 
 use async_trait::async_trait;
+use tdkt_domain::dossier::EventKind;
+use tdkt_domain::dossier::council::{CouncilBallotStatus, VoteMode};
 use tdkt_store::*;
 
 use super::audit::{Change, append, json};
@@ -16,7 +18,7 @@ fn ballot_from(r: &DbRow) -> StoreResult<CouncilBallotRow> {
     Ok(CouncilBallotRow {
         id: get(r, "id")?,
         dossier_id: get(r, "dossier_id")?,
-        status: get(r, "status")?,
+        status: super::code(r, "status")?,
         rules_json: get(r, "rules_json")?,
         rule_hash: get(r, "rule_hash")?,
         result_json: get(r, "result_json")?,
@@ -91,20 +93,20 @@ impl CouncilStore for Backend {
         actor: &Actor,
         ballot_id: i64,
         member: i64,
-        mode: &str,
+        mode: VoteMode,
         choices: &str,
     ) -> StoreResult<()> {
         let mut tx = begin(self).await?;
         let ballot = ballot_by(&mut *tx, "id", ballot_id)
             .await?
             .ok_or(StoreError::NotFound("phiên bỏ phiếu"))?;
-        if ballot.status != "mo" {
+        if ballot.status != CouncilBallotStatus::Open {
             return Err(StoreError::Conflict("Phiên bỏ phiếu đã kết thúc".into()));
         }
         sqlx::query("INSERT INTO council_voters (ballot_id, user_id, mode) VALUES ($1, $2, $3)")
             .bind(ballot_id)
             .bind(member)
-            .bind(mode)
+            .bind(mode.code())
             .execute(&mut *tx)
             .await
             .map_err(|e| match db_err(e) {
@@ -139,7 +141,7 @@ impl CouncilStore for Backend {
         commit(tx).await
     }
 
-    async fn council_voters(&self, ballot_id: i64) -> StoreResult<Vec<(i64, String)>> {
+    async fn council_voters(&self, ballot_id: i64) -> StoreResult<Vec<CouncilVoter>> {
         let pool = self.reader();
         let rows = sqlx::query(
             "SELECT user_id, mode FROM council_voters WHERE ballot_id = $1 ORDER BY user_id",
@@ -149,7 +151,12 @@ impl CouncilStore for Backend {
         .await
         .map_err(db_err)?;
         rows.iter()
-            .map(|r| Ok((get(r, "user_id")?, get(r, "mode")?)))
+            .map(|r| {
+                Ok(CouncilVoter {
+                    user_id: get(r, "user_id")?,
+                    mode: super::code(r, "mode")?,
+                })
+            })
             .collect()
     }
 
@@ -170,7 +177,7 @@ impl CouncilStore for Backend {
         let before = ballot_by(&mut *tx, "id", ballot_id)
             .await?
             .ok_or(StoreError::NotFound("phiên bỏ phiếu"))?;
-        if before.status != "mo" {
+        if before.status != CouncilBallotStatus::Open {
             return Err(StoreError::Conflict("Phiên bỏ phiếu đã kết thúc".into()));
         }
         super::conference::reshuffle_papers(&mut tx, "council_papers", ballot_id, counted).await?;
@@ -198,7 +205,7 @@ impl CouncilStore for Backend {
             &mut tx,
             actor,
             before.dossier_id,
-            "hoi_dong",
+            EventKind::Council,
             None,
             None,
             None,

@@ -1,6 +1,7 @@
 //! Decisions with their number sequence per authority and year, and certificate layouts.
 
 use async_trait::async_trait;
+use tdkt_domain::dossier::EventKind;
 use tdkt_domain::dossier::State;
 use tdkt_store::*;
 
@@ -120,7 +121,7 @@ impl DecisionStore for Backend {
             &mut tx,
             actor,
             n.dossier_id,
-            "quyet_dinh",
+            EventKind::Decision,
             None,
             None,
             None,

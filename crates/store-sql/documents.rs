@@ -1,6 +1,7 @@
 //! Dossier documents: files stored once by SHA-256, every version kept.
 
 use async_trait::async_trait;
+use tdkt_domain::dossier::EventKind;
 use tdkt_store::*;
 
 use super::audit::{Change, append, json};
@@ -29,7 +30,7 @@ async fn document_tx<'e, E: sqlx::Executor<'e, Database = Db>>(
         if out.last().is_none_or(|d| d.id != id) {
             out.push(DocumentRow {
                 id,
-                slot: get(r, "slot")?,
+                slot: super::code(r, "slot")?,
                 title: get(r, "title")?,
                 versions: vec![],
             });
@@ -93,7 +94,7 @@ impl DocumentStore for Backend {
                     "INSERT INTO dossier_documents (dossier_id, slot, title, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
                 )
                 .bind(dossier_id)
-                .bind(&doc.slot)
+                .bind(doc.slot.code())
                 .bind(&doc.title)
                 .bind(at)
                 .fetch_one(&mut *tx)
@@ -128,7 +129,7 @@ impl DocumentStore for Backend {
             &mut tx,
             actor,
             dossier_id,
-            "tai_lieu",
+            EventKind::Document,
             None,
             None,
             None,

@@ -4,7 +4,9 @@
 
 use async_trait::async_trait;
 use sqlx::QueryBuilder;
-use tdkt_domain::dossier::{CommendationType, State};
+use tdkt_domain::dossier::{
+    AppraisalResult, DuplicateReason, DuplicateSource, EventKind, State, Step,
+};
 use tdkt_store::*;
 
 use super::audit::{Change, append, json};
@@ -12,7 +14,7 @@ use super::conference::paper_key;
 use super::{Backend, Db, DbRow, Dialect, Tx, begin, commit, db_err, get, now};
 
 pub(super) fn state_of(r: &DbRow, col: &str) -> StoreResult<State> {
-    super::code(r, col, State::parse)
+    super::code(r, col)
 }
 
 const DOSSIER_COLUMNS: &str = "d.id, d.code, d.title, d.unit_id, u.name AS unit_name, d.authority_id, a.name AS authority_name, d.kind, d.year, d.movement, d.cluster_proposal_id, d.state, d.state_since, d.due_on, d.consultation_until, d.version, d.created_at";
@@ -46,9 +48,9 @@ pub(super) async fn nominees_ex<'e, E: sqlx::Executor<'e, Database = Db>>(
                 award_code: get(r, "award_code")?,
                 summary: get(r, "summary")?,
                 summary_key: get(r, "summary_key")?,
-                verdict: get(r, "verdict")?,
+                verdict: super::code_opt(r, "verdict")?,
                 verdict_json: get(r, "verdict_json")?,
-                result: get(r, "result")?,
+                result: super::code_opt(r, "result")?,
                 override_reason: get(r, "override_reason")?,
                 council_passed: get(r, "council_passed")?,
             })
@@ -87,7 +89,7 @@ pub(super) fn dossier_from(r: &DbRow) -> StoreResult<DossierRow> {
         unit_name: get(r, "unit_name")?,
         authority_id: get(r, "authority_id")?,
         authority_name: get(r, "authority_name")?,
-        kind: super::code(r, "kind", CommendationType::parse)?,
+        kind: super::code(r, "kind")?,
         year: get(r, "year")?,
         movement: get(r, "movement")?,
         cluster_proposal_id: get(r, "cluster_proposal_id")?,
@@ -106,8 +108,8 @@ pub(super) async fn event(
     tx: &mut Tx,
     actor: &Actor,
     dossier_id: i64,
-    kind: &str,
-    step: Option<&str>,
+    kind: EventKind,
+    step: Option<Step>,
     from: Option<State>,
     to: Option<State>,
     note: Option<&str>,
@@ -120,8 +122,8 @@ pub(super) async fn event(
     .bind(dossier_id)
     .bind(now())
     .bind(&actor.label)
-    .bind(kind)
-    .bind(step)
+    .bind(kind.code())
+    .bind(step.map(|s| s.code()))
     .bind(from.map(|s| s.code()))
     .bind(to.map(|s| s.code()))
     .bind(note)
@@ -241,7 +243,7 @@ impl DossierStore for Backend {
             &mut tx,
             actor,
             id,
-            "tao",
+            EventKind::Created,
             None,
             None,
             Some(State::Draft),
@@ -330,7 +332,7 @@ impl DossierStore for Backend {
                     unit_id: get(r, "unit_id")?,
                     unit_name: get(r, "unit_name")?,
                     authority_id: get(r, "authority_id")?,
-                    kind: super::code(r, "kind", CommendationType::parse)?,
+                    kind: super::code(r, "kind")?,
                     year: get(r, "year")?,
                     state: state_of(r, "state")?,
                     state_since: get(r, "state_since")?,
@@ -363,7 +365,7 @@ impl DossierStore for Backend {
             &mut tx,
             actor,
             id,
-            "ho_so",
+            EventKind::Edited,
             None,
             None,
             None,
@@ -411,10 +413,10 @@ impl DossierStore for Backend {
                 Ok(EventRow {
                     at: get(r, "at")?,
                     actor: get(r, "actor")?,
-                    kind: get(r, "kind")?,
-                    step: get(r, "step")?,
-                    from_state: get(r, "from_state")?,
-                    to_state: get(r, "to_state")?,
+                    kind: super::code(r, "kind")?,
+                    step: super::code_opt(r, "step")?,
+                    from_state: super::code_opt(r, "from_state")?,
+                    to_state: super::code_opt(r, "to_state")?,
                     note: get(r, "note")?,
                     version: get(r, "version")?,
                 })
@@ -440,9 +442,9 @@ impl DossierStore for Backend {
             "UPDATE dossier_nominees SET verdict = $1, verdict_json = $2, result = $3, override_reason = $4,
                  appraised_by = $5, appraised_at = $6 WHERE id = $7 AND dossier_id = $8 AND removed = $9",
         )
-        .bind(&a.verdict)
+        .bind(a.verdict.code())
         .bind(&a.verdict_json)
-        .bind(&a.result)
+        .bind(a.result.code())
         .bind(&a.override_reason)
         .bind(a.by)
         .bind(now())
@@ -464,7 +466,7 @@ impl DossierStore for Backend {
             .unwrap_or_default();
         let note = format!(
             "{who}: {}{}",
-            if a.result == "dat" {
+            if a.result == AppraisalResult::Passed {
                 "đạt"
             } else {
                 "không đạt"
@@ -478,7 +480,7 @@ impl DossierStore for Backend {
             &mut tx,
             actor,
             dossier_id,
-            "tham_dinh",
+            EventKind::Appraisal,
             None,
             None,
             None,
@@ -534,10 +536,10 @@ impl DossierStore for Backend {
         for r in &rows {
             out.push(DuplicateRow {
                 nominee_id: get(r, "nominee_id")?,
-                source: "ho_so".into(),
+                source: DuplicateSource::Dossier,
                 dossier_code: get(r, "dossier_code")?,
                 award_code: get(r, "award_code")?,
-                reason: get(r, "reason")?,
+                reason: super::code(r, "reason")?,
             });
         }
         // Already in the register for that year (and not revoked), from another dossier or by hand.
@@ -563,10 +565,10 @@ impl DossierStore for Backend {
         for r in &rows {
             out.push(DuplicateRow {
                 nominee_id: get(r, "nominee_id")?,
-                source: "so_khen_thuong".into(),
+                source: DuplicateSource::Register,
                 dossier_code: None,
                 award_code: get(r, "award_code")?,
-                reason: "cung_khen_thuong".into(),
+                reason: DuplicateReason::SameAward,
             });
         }
         Ok(out)
@@ -621,8 +623,8 @@ pub(super) async fn move_tx(
         tx,
         actor,
         id,
-        "chuyen_buoc",
-        Some(mv.step.code()),
+        EventKind::Moved,
+        Some(mv.step),
         Some(mv.from),
         Some(mv.to),
         mv.reason.as_deref(),

@@ -659,7 +659,7 @@ async fn unit_ratings_ex<'e, E: sqlx::Executor<'e, Database = Db>>(
         .map(|r| {
             Ok(UnitRatingRow {
                 year: get(r, "year")?,
-                rating: super::code(r, "rating", tdkt_domain::person::TaskRating::parse)?,
+                rating: super::code(r, "rating")?,
                 disciplined: get(r, "disciplined")?,
             })
         })

@@ -22,6 +22,7 @@ mod units;
 
 use sqlx::error::DatabaseError;
 use sqlx::{Pool, QueryBuilder, Row};
+use tdkt_domain::CodeEnum;
 use tdkt_store::*;
 use time::OffsetDateTime;
 
@@ -97,14 +98,18 @@ where
     row.try_get(col).map_err(db_err)
 }
 
-/// Parses a code column back into its enum; a bad value means the database was edited by hand.
-pub(crate) fn code<T>(
-    row: &DbRow,
-    col: &str,
-    parse: fn(&str, &str) -> Result<T, tdkt_domain::Invalid>,
-) -> StoreResult<T> {
+/// Reads a code column as its enum; a bad value means the database was edited by hand.
+pub(crate) fn code<T: CodeEnum>(row: &DbRow, col: &str) -> StoreResult<T> {
     let s: String = get(row, col)?;
-    parse(col, &s).map_err(|e| StoreError::Db(format!("giá trị lạ trong cột {col}: {e}")))
+    T::try_from(s).map_err(|e| StoreError::Db(format!("giá trị lạ trong cột {col}: {e}")))
+}
+
+/// The same for a column that may be empty.
+pub(crate) fn code_opt<T: CodeEnum>(row: &DbRow, col: &str) -> StoreResult<Option<T>> {
+    let s: Option<String> = get(row, col)?;
+    s.map(T::try_from)
+        .transpose()
+        .map_err(|e| StoreError::Db(format!("giá trị lạ trong cột {col}: {e}")))
 }
 
 pub(crate) fn now() -> OffsetDateTime {

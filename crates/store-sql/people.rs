@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use sqlx::QueryBuilder;
-use tdkt_domain::person::{Birth, Gender, TaskRating};
+use tdkt_domain::person::Birth;
 use tdkt_domain::text::fold;
 use tdkt_store::*;
 use time::Date;
@@ -20,7 +20,7 @@ fn from_row(r: &DbRow) -> StoreResult<PersonRow> {
     Ok(PersonRow {
         id: get(r, "id")?,
         full_name: get(r, "full_name")?,
-        gender: code(r, "gender", Gender::parse)?,
+        gender: code(r, "gender")?,
         birth: birth_date.map(Birth::Date).or(birth_year.map(Birth::Year)),
         cccd: get(r, "cccd")?,
         unit_id: get(r, "unit_id")?,
@@ -326,7 +326,7 @@ where
         .map(|r| {
             Ok(RatingRow {
                 year: get(r, "year")?,
-                rating: code(r, "rating", TaskRating::parse)?,
+                rating: code(r, "rating")?,
             })
         })
         .collect()

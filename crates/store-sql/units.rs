@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use sqlx::QueryBuilder;
 use tdkt_domain::text::fold;
-use tdkt_domain::unit::{LineageKind, UnitKind};
+use tdkt_domain::unit::LineageKind;
 use tdkt_store::*;
 use time::Date;
 
@@ -21,7 +21,7 @@ pub(crate) fn from_row(r: &DbRow) -> StoreResult<UnitRow> {
     Ok(UnitRow {
         id: get(r, "id")?,
         code: get(r, "code")?,
-        kind: code(r, "kind", UnitKind::parse)?,
+        kind: code(r, "kind")?,
         name: get(r, "name")?,
         short_name: get(r, "short_name")?,
         parent_id: get(r, "parent_id")?,
@@ -346,7 +346,7 @@ impl UnitStore for Backend {
                 Ok(UnitVersionRow {
                     name: get(r, "name")?,
                     short_name: get(r, "short_name")?,
-                    kind: code(r, "kind", UnitKind::parse)?,
+                    kind: code(r, "kind")?,
                     parent_id: get(r, "parent_id")?,
                     valid_from: get(r, "valid_from")?,
                     valid_to: get(r, "valid_to")?,
@@ -458,7 +458,7 @@ fn group_events(rows: &[DbRow]) -> StoreResult<Vec<LineageEventRow>> {
         if out.last().is_none_or(|e| e.id != id) {
             out.push(LineageEventRow {
                 id,
-                kind: code(r, "kind", LineageKind::parse)?,
+                kind: code(r, "kind")?,
                 date: get(r, "event_date")?,
                 from: vec![],
                 to: vec![],

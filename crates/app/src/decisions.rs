@@ -9,12 +9,13 @@ use tdkt_documents as docs;
 use tdkt_domain::Invalid;
 use tdkt_domain::access::{Action, Role, scope_roots, unscoped};
 use tdkt_domain::dates::{parse_iso, vn};
+use tdkt_domain::dossier::council::{CouncilBallotStatus, VoteMode};
 use tdkt_domain::dossier::council::{CouncilResult, CouncilRules, Paper, check_paper, tally};
 use tdkt_domain::dossier::decision::{
     TitleAward, authority_lines, awardee_bonus, bonus_basis, decision_symbol, decision_title,
     execution, group_awards, group_note, lower_first, place_of, proposal,
 };
-use tdkt_domain::dossier::{State, Step};
+use tdkt_domain::dossier::{AppraisalResult, CommentStatus, State, Step};
 use tdkt_domain::text::{fold, tidy};
 use tdkt_store::*;
 
@@ -71,6 +72,14 @@ fn place_date(place: &str, d: time::Date) -> String {
     docs::place_date(place, d.day(), d.month() as u8, d.year())
 }
 
+/// A council member on the roll of a vote: how they took part, if they did.
+#[derive(Debug, Clone)]
+pub struct RollLine {
+    pub user_id: i64,
+    pub name: String,
+    pub mode: Option<VoteMode>,
+}
+
 impl App {
     fn council_rules(b: &CouncilBallotRow) -> AppResult<CouncilRules> {
         serde_json::from_str(&b.rules_json).map_err(internal)
@@ -117,7 +126,7 @@ impl App {
             .dossier_comments(id)
             .await?
             .iter()
-            .filter(|c| c.status == "cho_duyet")
+            .filter(|c| c.status == CommentStatus::Pending)
             .count();
         if pending > 0 {
             return Err(AppError::Conflict(format!(
@@ -141,7 +150,7 @@ impl App {
         let questions = d
             .nominees
             .iter()
-            .filter(|n| n.result.as_deref() == Some("dat"))
+            .filter(|n| n.result == Some(AppraisalResult::Passed))
             .map(|n| {
                 (
                     n.id,
@@ -203,7 +212,7 @@ impl App {
             .council_ballot(id)
             .await?
             .ok_or_else(|| AppError::NotFound("phiên bỏ phiếu của hồ sơ".into()))?;
-        if b.status != "mo" {
+        if b.status != CouncilBallotStatus::Open {
             return Err(AppError::Conflict("Phiên bỏ phiếu đã kết thúc".into()));
         }
         let rules = Self::council_rules(&b)?;
@@ -236,7 +245,7 @@ impl App {
         let paper = Self::paper(&rules, choices)?;
         Ok(self
             .store
-            .cast_council_vote(&p.actor(), b.id, p.user_id, "truc_tiep", &paper)
+            .cast_council_vote(&p.actor(), b.id, p.user_id, VoteMode::InPerson, &paper)
             .await?)
     }
 
@@ -259,7 +268,7 @@ impl App {
         let paper = Self::paper(&rules, choices)?;
         Ok(self
             .store
-            .cast_council_vote(&p.actor(), b.id, member, "van_ban", &paper)
+            .cast_council_vote(&p.actor(), b.id, member, VoteMode::Written, &paper)
             .await?)
     }
 
@@ -280,7 +289,10 @@ impl App {
             .iter()
             .map(|s| serde_json::from_str(s).map_err(internal))
             .collect::<AppResult<_>>()?;
-        let present = voters.iter().filter(|(_, m)| m == "truc_tiep").count() as u32;
+        let present = voters
+            .iter()
+            .filter(|v| v.mode == VoteMode::InPerson)
+            .count() as u32;
         let written = voters.len() as u32 - present;
         let result = tally(&rules, &papers, present, written);
         let passed: Vec<(i64, bool)> = result
@@ -301,11 +313,7 @@ impl App {
     }
 
     /// Council members of the dossier's ballot with whether they voted (never what).
-    pub async fn council_roll(
-        &self,
-        p: &Principal,
-        id: i64,
-    ) -> AppResult<Vec<(i64, String, Option<String>)>> {
+    pub async fn council_roll(&self, p: &Principal, id: i64) -> AppResult<Vec<RollLine>> {
         let d = self.dossier_for_read(p, id).await?;
         let Some(b) = self.store.council_ballot(d.id).await? else {
             return Ok(vec![]);
@@ -320,11 +328,12 @@ impl App {
                 .await
                 .map(|u| u.display_name)
                 .unwrap_or_default();
-            let mode = voters
-                .iter()
-                .find(|(u, _)| *u == m)
-                .map(|(_, mode)| mode.clone());
-            out.push((m, name, mode));
+            let mode = voters.iter().find(|v| v.user_id == m).map(|v| v.mode);
+            out.push(RollLine {
+                user_id: m,
+                name,
+                mode,
+            });
         }
         Ok(out)
     }
@@ -335,7 +344,7 @@ impl App {
             .store
             .council_ballot(id)
             .await?
-            .filter(|b| b.status == "dong")
+            .filter(|b| b.status == CouncilBallotStatus::Closed)
             .ok_or_else(|| AppError::Conflict("Hội đồng chưa kết thúc bỏ phiếu".into()))?;
         let result: CouncilResult =
             serde_json::from_str(b.result_json.as_deref().unwrap_or("null")).map_err(internal)?;
@@ -395,7 +404,7 @@ impl App {
     fn awardees(d: &DossierRow, voted: bool) -> Vec<&NomineeRow> {
         d.nominees
             .iter()
-            .filter(|n| n.result.as_deref() == Some("dat"))
+            .filter(|n| n.result == Some(AppraisalResult::Passed))
             .filter(|n| !voted || n.council_passed == Some(true))
             .collect()
     }
@@ -628,7 +637,9 @@ impl App {
             rows: d
                 .nominees
                 .iter()
-                .filter(|n| n.result.as_deref() == Some("dat") && n.council_passed != Some(false))
+                .filter(|n| {
+                    n.result == Some(AppraisalResult::Passed) && n.council_passed != Some(false)
+                })
                 .map(|n| docs::ForwardRow {
                     nominee: n.name.clone(),
                     detail: n.detail.clone(),

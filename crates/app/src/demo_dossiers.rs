@@ -14,6 +14,7 @@ use crate::dossiers::{AppraisalInput, DossierInput, NomineeInput, StepInput};
 use crate::{App, AppError, AppResult, Principal};
 use tdkt_domain::dates::ymd;
 use tdkt_domain::dossier::council::Choice;
+use tdkt_domain::dossier::{AppraisalResult, DocumentSlot};
 
 /// A small valid one-page PDF standing in for a scanned paper (ASCII text only).
 pub fn demo_pdf(title: &str) -> Vec<u8> {
@@ -155,7 +156,7 @@ async fn vote_all(app: &App, members: &[Principal], id: i64) -> AppResult<()> {
         let choices: BTreeMap<i64, Choice> = d
             .nominees
             .iter()
-            .filter(|n| n.result.as_deref() == Some("dat"))
+            .filter(|n| n.result == Some(AppraisalResult::Passed))
             .map(|n| (n.id, Choice::Agree))
             .collect();
         app.cast_council_vote(m, id, choices).await?;
@@ -265,7 +266,7 @@ async fn load_all(
         .dossier_documents(d1)
         .await?
         .into_iter()
-        .find(|x| x.slot == "bao_cao_thanh_tich")
+        .find(|x| x.slot == DocumentSlot::Report)
         .map(|x| x.id);
     app.add_document(
         &c.clerk,

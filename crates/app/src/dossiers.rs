@@ -10,9 +10,13 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tdkt_domain::Invalid;
 use tdkt_domain::access::{Action, Role, allows, reach, scope_roots};
+use tdkt_domain::dossier::council::CouncilBallotStatus;
 use tdkt_domain::dossier::council::{authority_level, level_rank};
-use tdkt_domain::dossier::{CommendationType, State, Step, TRANSITIONS, next};
-use tdkt_domain::eligibility::{CheckRequest, VerdictKind};
+use tdkt_domain::dossier::{
+    AppraisalResult, CommendationType, CommentStatus, DocumentSlot, NomineeVerdict, State, Step,
+    TRANSITIONS, next,
+};
+use tdkt_domain::eligibility::CheckRequest;
 use tdkt_domain::person::parse_year;
 use tdkt_domain::text::{fold, tidy};
 use tdkt_domain::unit::UnitKind;
@@ -72,26 +76,6 @@ pub struct AppraisalInput {
     pub override_reason: Option<String>,
 }
 
-/// The document slots of a dossier (Decree 152 art. 42 and the procedure lists).
-pub const SLOTS: &[(&str, &str)] = &[
-    ("to_trinh", "Tờ trình đề nghị khen thưởng"),
-    ("bao_cao_thanh_tich", "Báo cáo thành tích"),
-    (
-        "bien_ban",
-        "Biên bản họp và kết quả bỏ phiếu của Hội đồng đơn vị",
-    ),
-    ("minh_chung", "Tài liệu minh chứng"),
-    ("khac", "Tài liệu khác"),
-];
-
-pub fn slot_label(slot: &str) -> &'static str {
-    SLOTS
-        .iter()
-        .find(|(s, _)| *s == slot)
-        .map(|(_, l)| *l)
-        .unwrap_or("Tài liệu khác")
-}
-
 /// A file's type from its first bytes (the name and the browser's word are not trusted).
 pub fn sniff(bytes: &[u8], filename: &str) -> Option<&'static str> {
     let lower = filename.to_lowercase();
@@ -125,7 +109,7 @@ pub struct DossierView {
     pub comments: Vec<CommentRow>,
     pub duplicates: Vec<DuplicateRow>,
     /// Per nominee: the engine's verdict now (or as stored at appraisal), as (kind, summary).
-    pub checks: Vec<(i64, String, Vec<String>)>,
+    pub checks: Vec<NomineeCheck>,
     /// Steps the caller may take now.
     pub steps: Vec<Step>,
     pub may_prepare: bool,
@@ -141,6 +125,15 @@ pub struct DossierView {
     pub has_voted: bool,
     pub may_record_written: bool,
     pub may_decide: bool,
+}
+
+/// The eligibility check shown for one nominee.
+#[derive(Debug, Clone)]
+pub struct NomineeCheck {
+    pub nominee_id: i64,
+    pub verdict: NomineeVerdict,
+    /// The engine's explanation, one line per criterion.
+    pub lines: Vec<String>,
 }
 
 /// A proposal a cluster's ballot elected, with the names a page shows.
@@ -658,12 +651,12 @@ impl App {
                 d.state.label()
             )));
         }
-        if !SLOTS.iter().any(|(s, _)| *s == slot) {
+        let Ok(slot) = DocumentSlot::try_from(slot) else {
             return Err(invalid(
                 "loai",
                 format!("Loại tài liệu «{slot}» không có trong danh mục"),
             ));
-        }
+        };
         let max = self.procedure.documents.max_mb as usize * 1024 * 1024;
         if bytes.is_empty() {
             return Err(invalid("tep", "Tệp rỗng"));
@@ -694,7 +687,7 @@ impl App {
         let title = title
             .map(tidy)
             .filter(|t| !t.is_empty())
-            .unwrap_or_else(|| slot_label(slot).to_string());
+            .unwrap_or_else(|| slot.label().to_string());
         let sha256 = hex::encode(Sha256::digest(&bytes));
         Ok(self
             .store
@@ -703,7 +696,7 @@ impl App {
                 id,
                 NewDocument {
                     document_id,
-                    slot: slot.to_string(),
+                    slot,
                     title,
                     filename: if filename.is_empty() {
                         "tep".into()
@@ -772,15 +765,15 @@ impl App {
         match step {
             Step::Submit | Step::Resubmit => {
                 let docs = self.store.dossier_documents(id).await?;
-                let has = |slot: &str| docs.iter().any(|x| x.slot == slot);
-                let mut need = vec!["to_trinh"];
+                let has = |slot: DocumentSlot| docs.iter().any(|x| x.slot == slot);
+                let mut need = vec![DocumentSlot::Proposal];
                 if d.kind != CommendationType::DotXuat {
-                    need.push("bao_cao_thanh_tich");
+                    need.push(DocumentSlot::Report);
                 }
                 let missing: Vec<&str> = need
                     .into_iter()
-                    .filter(|s| !has(s))
-                    .map(slot_label)
+                    .filter(|s| !has(*s))
+                    .map(DocumentSlot::label)
                     .collect();
                 if !missing.is_empty() {
                     return Err(invalid(
@@ -821,7 +814,7 @@ impl App {
                 if !d
                     .nominees
                     .iter()
-                    .any(|n| n.result.as_deref() == Some("dat"))
+                    .any(|n| n.result == Some(AppraisalResult::Passed))
                 {
                     return Err(invalid(
                         "tham_dinh",
@@ -838,7 +831,10 @@ impl App {
                 }
                 if d.state == State::CouncilVote {
                     let ballot = self.store.council_ballot(id).await?;
-                    if ballot.as_ref().is_none_or(|b| b.status != "dong") {
+                    if ballot
+                        .as_ref()
+                        .is_none_or(|b| b.status != CouncilBallotStatus::Closed)
+                    {
                         return Err(AppError::Conflict("Hội đồng chưa kết thúc bỏ phiếu".into()));
                     }
                     if !d.nominees.iter().any(|n| n.council_passed == Some(true)) {
@@ -849,7 +845,7 @@ impl App {
                 } else if !d
                     .nominees
                     .iter()
-                    .any(|n| n.result.as_deref() == Some("dat"))
+                    .any(|n| n.result == Some(AppraisalResult::Passed))
                 {
                     return Err(AppError::Conflict(
                         "Không có người, tập thể nào đạt thẩm định".into(),
@@ -869,7 +865,7 @@ impl App {
                         .store
                         .council_ballot(id)
                         .await?
-                        .is_some_and(|b| b.status == "dong");
+                        .is_some_and(|b| b.status == CouncilBallotStatus::Closed);
                     if !closed {
                         return Err(AppError::Conflict("Hội đồng chưa kết thúc bỏ phiếu".into()));
                     }
@@ -932,11 +928,11 @@ impl App {
         &self,
         d: &DossierRow,
         n: &NomineeRow,
-    ) -> AppResult<(String, String, Vec<String>)> {
+    ) -> AppResult<(NomineeVerdict, String, Vec<String>)> {
         let subject = match (n.person_id, n.unit_id) {
             (Some(pid), _) => self.person_subject(pid).await?,
             (_, Some(uid)) => self.unit_subject(uid).await?,
-            _ => return Ok(("manual".into(), "null".into(), vec![])),
+            _ => return Ok((NomineeVerdict::Manual, "null".into(), vec![])),
         };
         let on = tdkt_domain::dates::ymd(d.year, 12, 31);
         match self.rules.check(&CheckRequest {
@@ -944,21 +940,14 @@ impl App {
             reference_date: on,
             subject,
         }) {
-            Ok(v) => {
-                let kind = match v.verdict {
-                    VerdictKind::Eligible => "eligible",
-                    VerdictKind::NotEligible => "not_eligible",
-                    VerdictKind::NeedsReview => "needs_review",
-                };
-                Ok((
-                    kind.into(),
-                    serde_json::to_string(&v).unwrap_or_default(),
-                    verdict_lines(&v),
-                ))
-            }
+            Ok(v) => Ok((
+                v.verdict.into(),
+                serde_json::to_string(&v).unwrap_or_default(),
+                verdict_lines(&v),
+            )),
             // No rule for this award (or no pack in force): the specialist checks by hand.
             Err(e) => Ok((
-                "manual".into(),
+                NomineeVerdict::Manual,
                 "null".into(),
                 vec![format!("Kiểm tra thủ công theo tiêu chuẩn: {}", e.message)],
             )),
@@ -984,18 +973,14 @@ impl App {
             .iter()
             .find(|n| n.id == input.nominee_id)
             .ok_or_else(|| AppError::NotFound("người được đề nghị trong hồ sơ".into()))?;
-        let result = input.result.trim();
-        if !matches!(result, "dat" | "khong_dat") {
+        let Ok(result) = AppraisalResult::try_from(input.result.as_str()) else {
             return Err(invalid(
                 "result",
                 "Kết quả thẩm định là «dat» hoặc «khong_dat»",
             ));
-        }
+        };
         let (verdict, json, _) = self.nominee_verdict(&d, n).await?;
-        let agrees = matches!(
-            (verdict.as_str(), result),
-            ("eligible", "dat") | ("not_eligible", "khong_dat")
-        );
+        let agrees = verdict.agrees(result);
         let reason = input
             .override_reason
             .as_deref()
@@ -1004,8 +989,8 @@ impl App {
         if !agrees && reason.as_ref().is_none_or(|r| r.chars().count() < 10) {
             return Err(invalid(
                 "override_reason",
-                match verdict.as_str() {
-                    "eligible" | "not_eligible" => {
+                match verdict {
+                    NomineeVerdict::Eligible | NomineeVerdict::NotEligible => {
                         "Kết quả khác với kết quả kiểm tra tiêu chuẩn: cần ghi lý do (ít nhất 10 ký tự)"
                     }
                     _ => {
@@ -1024,7 +1009,7 @@ impl App {
                     nominee_id: n.id,
                     verdict,
                     verdict_json: json,
-                    result: result.to_string(),
+                    result,
                     override_reason: if agrees { None } else { reason },
                     by: Some(p.user_id),
                 },
@@ -1056,15 +1041,19 @@ impl App {
                 .as_deref()
                 .filter(|_| n.result.is_some())
                 .and_then(|j| serde_json::from_str::<tdkt_domain::eligibility::Verdict>(j).ok());
-            let (kind, _, lines) = match (&n.verdict, stored) {
-                (Some(v), Some(verdict)) => (v.clone(), String::new(), verdict_lines(&verdict)),
+            let (verdict, _, lines) = match (n.verdict, stored) {
+                (Some(v), Some(verdict)) => (v, String::new(), verdict_lines(&verdict)),
                 _ => self.nominee_verdict(&d, n).await?,
             };
-            checks.push((n.id, kind, lines));
+            checks.push(NomineeCheck {
+                nominee_id: n.id,
+                verdict,
+                lines,
+            });
         }
         let council = self.store.council_ballot(id).await?;
         let (may_vote, has_voted) = match &council {
-            Some(b) if b.status == "mo" => {
+            Some(b) if b.status == CouncilBallotStatus::Open => {
                 let rules: tdkt_domain::dossier::council::CouncilRules =
                     serde_json::from_str(&b.rules_json)
                         .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -1074,7 +1063,7 @@ impl App {
                     .council_voters(b.id)
                     .await?
                     .iter()
-                    .any(|(u, _)| *u == p.user_id);
+                    .any(|v| v.user_id == p.user_id);
                 (member, voted)
             }
             _ => (false, false),
@@ -1091,7 +1080,7 @@ impl App {
                 .dossier_comments(id)
                 .await?
                 .into_iter()
-                .filter(|c| board_all || c.status == "da_duyet")
+                .filter(|c| board_all || c.status == CommentStatus::Approved)
                 .map(|c| CommentRow {
                     contact: if board_all { c.contact } else { None },
                     ..c
@@ -1108,7 +1097,10 @@ impl App {
             may_appraise: board && d.state == State::UnderAppraisal,
             may_moderate: board,
             above_power: self.above_power(&d).await?,
-            may_record_written: board && council.as_ref().is_some_and(|b| b.status == "mo"),
+            may_record_written: board
+                && council
+                    .as_ref()
+                    .is_some_and(|b| b.status == CouncilBallotStatus::Open),
             may_decide: roles.contains(&Role::BoardLeader) && d.state == State::Approved,
             decision: self.store.decision_of(id).await?,
             council,
@@ -1204,7 +1196,7 @@ impl App {
             let mut items = Vec::new();
             for d in mine {
                 if let Some(b) = self.store.council_ballot(d.id).await?
-                    && b.status == "mo"
+                    && b.status == CouncilBallotStatus::Open
                 {
                     let rules: tdkt_domain::dossier::council::CouncilRules =
                         serde_json::from_str(&b.rules_json)
@@ -1214,7 +1206,7 @@ impl App {
                         .council_voters(b.id)
                         .await?
                         .iter()
-                        .any(|(u, _)| *u == p.user_id);
+                        .any(|v| v.user_id == p.user_id);
                     if rules.members.contains(&p.user_id) && !voted {
                         items.push(d);
                     }
@@ -1269,9 +1261,12 @@ impl App {
         let d = self.store.dossier(dossier_id).await?;
         self.authorize(p, Action::DossierProcess, d.authority_id)
             .await?;
-        if !matches!(status, "da_duyet" | "an") {
+        let Some(status) = CommentStatus::try_from(status)
+            .ok()
+            .filter(|s| CommentStatus::DECISIONS.contains(s))
+        else {
             return Err(invalid("trang_thai", "Chọn «da_duyet» hoặc «an»"));
-        }
+        };
         if !self
             .store
             .dossier_comments(dossier_id)
@@ -1320,7 +1315,7 @@ impl App {
             nominees: d
                 .nominees
                 .iter()
-                .filter(|n| n.result.as_deref() == Some("dat"))
+                .filter(|n| n.result == Some(AppraisalResult::Passed))
                 .map(|n| PublicNominee {
                     name: n.name.clone(),
                     detail: n.detail.clone(),
@@ -1330,7 +1325,7 @@ impl App {
                 .collect(),
             comments: comments
                 .into_iter()
-                .filter(|c| c.status == "da_duyet")
+                .filter(|c| c.status == CommentStatus::Approved)
                 .map(|c| PublicComment {
                     author: c.author,
                     body: c.body,

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use tdkt_domain::dossier::CommentStatus;
 use time::OffsetDateTime;
 
 use crate::*;
@@ -21,8 +22,7 @@ pub struct CommentRow {
     pub contact: Option<String>,
     pub body: String,
     pub at: OffsetDateTime,
-    /// `cho_duyet`, `da_duyet` (shown publicly and attached), `an` (hidden).
-    pub status: String,
+    pub status: CommentStatus,
 }
 
 #[async_trait]
@@ -37,7 +37,7 @@ pub trait CommentStore: Send + Sync {
         &self,
         actor: &Actor,
         comment_id: i64,
-        status: &str,
+        status: CommentStatus,
     ) -> StoreResult<CommentRow>;
     async fn dossier_comments(&self, dossier_id: i64) -> StoreResult<Vec<CommentRow>>;
 }

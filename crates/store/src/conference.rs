@@ -2,6 +2,8 @@
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+pub use tdkt_domain::cluster::ProposalStatus;
+pub use tdkt_domain::evaluation::BallotStatus;
 
 use crate::{Actor, StoreResult};
 use time::Date;
@@ -41,33 +43,6 @@ pub struct IndicatorRow {
     pub unit_id: i64,
     pub criterion_id: String,
     pub value: f64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BallotStatus {
-    Draft,
-    Open,
-    Closed,
-}
-
-impl BallotStatus {
-    pub fn code(self) -> &'static str {
-        match self {
-            BallotStatus::Draft => "draft",
-            BallotStatus::Open => "open",
-            BallotStatus::Closed => "closed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "draft" => Some(BallotStatus::Draft),
-            "open" => Some(BallotStatus::Open),
-            "closed" => Some(BallotStatus::Closed),
-            _ => None,
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -110,7 +85,7 @@ pub struct ProposalRow {
     pub award_code: String,
     pub ballot_id: Option<i64>,
     pub votes: i64,
-    pub status: String,
+    pub status: ProposalStatus,
 }
 
 #[async_trait]

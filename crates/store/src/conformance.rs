@@ -1619,16 +1619,16 @@ pub async fn dossiers_versions_documents_decisions(s: Arc<dyn Store>) {
     assert_eq!((now.state, now.version), (State::Submitted, 2));
     let events = st.dossier_events(d.id).await.unwrap();
     assert_eq!(
-        events.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(),
+        events.iter().map(|e| e.kind.code()).collect::<Vec<_>>(),
         ["tao", "chuyen_buoc"]
     );
-    assert_eq!(events[1].step.as_deref(), Some("gui"));
+    assert_eq!(events[1].step.map(Step::code), Some("gui"));
     assert_eq!(events[1].version, 2);
 
     // ---- documents: two versions of one document, with the same bytes as another document
     let doc = |document_id: Option<i64>, slot: &str, filename: &str| NewDocument {
         document_id,
-        slot: slot.into(),
+        slot: tdkt_domain::dossier::DocumentSlot::parse("slot", slot).unwrap(),
         title: slot.into(),
         filename: filename.into(),
         mime: "application/pdf".into(),

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use tdkt_domain::dossier::council::{CouncilBallotStatus, VoteMode};
 use time::OffsetDateTime;
 
 use crate::*;
@@ -10,13 +11,19 @@ use crate::*;
 pub struct CouncilBallotRow {
     pub id: i64,
     pub dossier_id: i64,
-    /// `mo` (open) or `dong` (closed).
-    pub status: String,
+    pub status: CouncilBallotStatus,
     pub rules_json: String,
     pub rule_hash: String,
     pub result_json: Option<String>,
     pub opened_at: OffsetDateTime,
     pub closed_at: Option<OffsetDateTime>,
+}
+
+/// A member who took part in a council vote (never what they chose).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CouncilVoter {
+    pub user_id: i64,
+    pub mode: VoteMode,
 }
 
 #[async_trait]
@@ -39,11 +46,11 @@ pub trait CouncilStore: Send + Sync {
         actor: &Actor,
         ballot_id: i64,
         member: i64,
-        mode: &str,
+        mode: VoteMode,
         choices_json: &str,
     ) -> StoreResult<()>;
-    /// Members who voted, with how (`truc_tiep`, `van_ban`).
-    async fn council_voters(&self, ballot_id: i64) -> StoreResult<Vec<(i64, String)>>;
+    /// Members who voted, with how.
+    async fn council_voters(&self, ballot_id: i64) -> StoreResult<Vec<CouncilVoter>>;
     async fn council_papers(&self, ballot_id: i64) -> StoreResult<Vec<String>>;
     /// Stores the result and each nominee's outcome; shuffles the papers' keys. Refused when
     /// the ballot no longer holds `counted` papers (a vote arrived after the count).

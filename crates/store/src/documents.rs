@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tdkt_domain::dossier::State;
+use tdkt_domain::dossier::{DocumentSlot, State};
 use time::OffsetDateTime;
 
 use crate::*;
@@ -11,7 +11,7 @@ use crate::*;
 pub struct NewDocument {
     /// A new version of this document, or a new document when `None`.
     pub document_id: Option<i64>,
-    pub slot: String,
+    pub slot: DocumentSlot,
     pub title: String,
     pub filename: String,
     pub mime: String,
@@ -36,7 +36,7 @@ pub struct DocumentVersionRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentRow {
     pub id: i64,
-    pub slot: String,
+    pub slot: DocumentSlot,
     pub title: String,
     /// Oldest first; the last is current.
     pub versions: Vec<DocumentVersionRow>,

@@ -2,7 +2,10 @@
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tdkt_domain::dossier::{CommendationType, State, Step};
+use tdkt_domain::dossier::{
+    AppraisalResult, CommendationType, DuplicateReason, DuplicateSource, EventKind, NomineeVerdict,
+    State, Step,
+};
 use time::{Date, OffsetDateTime};
 
 use crate::*;
@@ -43,10 +46,10 @@ pub struct NomineeRow {
     pub award_code: String,
     pub summary: String,
     pub summary_key: String,
-    pub verdict: Option<String>,
+    pub verdict: Option<NomineeVerdict>,
     pub verdict_json: Option<String>,
     /// `dat` or `khong_dat` once appraised.
-    pub result: Option<String>,
+    pub result: Option<AppraisalResult>,
     pub override_reason: Option<String>,
     pub council_passed: Option<bool>,
 }
@@ -128,11 +131,10 @@ pub struct DossierMove {
 pub struct EventRow {
     pub at: OffsetDateTime,
     pub actor: String,
-    /// `tao`, `chuyen_buoc`, `tai_lieu`, `ho_so`, `tham_dinh`, `y_kien`, `hoi_dong`, `quyet_dinh`.
-    pub kind: String,
-    pub step: Option<String>,
-    pub from_state: Option<String>,
-    pub to_state: Option<String>,
+    pub kind: EventKind,
+    pub step: Option<Step>,
+    pub from_state: Option<State>,
+    pub to_state: Option<State>,
     pub note: Option<String>,
     pub version: i64,
 }
@@ -142,10 +144,9 @@ pub struct Appraisal {
     /// Recording a result moves the dossier's version like a step does.
     pub expected_version: i64,
     pub nominee_id: i64,
-    pub verdict: String,
+    pub verdict: NomineeVerdict,
     pub verdict_json: String,
-    /// `dat` or `khong_dat`.
-    pub result: String,
+    pub result: AppraisalResult,
     pub override_reason: Option<String>,
     pub by: Option<i64>,
 }
@@ -154,12 +155,10 @@ pub struct Appraisal {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DuplicateRow {
     pub nominee_id: i64,
-    /// `ho_so` (another dossier) or `so_khen_thuong` (already in the register).
-    pub source: String,
+    pub source: DuplicateSource,
     pub dossier_code: Option<String>,
     pub award_code: String,
-    /// `cung_khen_thuong` (same award and year) or `cung_thanh_tich` (same achievement text).
-    pub reason: String,
+    pub reason: DuplicateReason,
 }
 
 #[async_trait]

@@ -104,10 +104,11 @@ pub struct UnitRatingRow {
 pub struct LocalAwardKind {
     pub code: String,
     pub name: String,
-    /// `danh_hieu` or `hinh_thuc`.
+    /// `danh_hieu` or `hinh_thuc` (codes of `AwardKind`, as in the catalog's `AwardDef`).
     pub kind: String,
-    /// `ca_nhan`, `tap_the`, `ho_gia_dinh`.
+    /// `ca_nhan`, `tap_the`, `ho_gia_dinh` (`AwardSubject`).
     pub subjects: Vec<String>,
+    /// `AwardLevel`.
     pub level: String,
     pub granted_by: String,
     pub bonus: f64,

@@ -89,9 +89,9 @@ async fn dossier_in(
                     &Appraisal {
                         expected_version: d.version,
                         nominee_id: d.nominees[0].id,
-                        verdict: "needs_review".into(),
+                        verdict: tdkt_domain::dossier::NomineeVerdict::NeedsReview,
                         verdict_json: "null".into(),
-                        result: "dat".into(),
+                        result: tdkt_domain::dossier::AppraisalResult::Passed,
                         override_reason: Some("Đủ tiêu chuẩn theo quy chế".into()),
                         by: None,
                     },

@@ -670,13 +670,13 @@ async fn the_whole_path_from_draft_to_revocation(b: Backend) {
     let n = d.nominees.iter().find(|n| n.id == duc_n).unwrap();
     assert!(
         matches!(
-            n.verdict.as_deref(),
+            n.verdict.map(|x| x.code()),
             Some("not_eligible" | "needs_review" | "manual")
         ),
         "{:?}",
         n.verdict
     );
-    assert_eq!(n.result.as_deref(), Some("dat"));
+    assert_eq!(n.result.map(|x| x.code()), Some("dat"));
     assert_eq!(n.override_reason.as_deref(), Some(CHECKED));
     assert!(n.verdict_json.is_some());
     trail.check(&w, 1, "thẩm định Đức").await;
@@ -736,7 +736,7 @@ async fn the_whole_path_from_draft_to_revocation(b: Backend) {
     .unwrap();
     trail.check(&w, 1, "ý kiến công khai").await;
     let comment = s.dossier_comments(id).await.unwrap().pop().unwrap();
-    assert_eq!(comment.status, "cho_duyet");
+    assert_eq!(comment.status.code(), "cho_duyet");
     // The council cannot vote while the consultation runs.
     let msg = conflict(
         refused(
@@ -751,7 +751,7 @@ async fn the_whole_path_from_draft_to_revocation(b: Backend) {
         .moderate_comment(&w.specialist, id, comment.id, "da_duyet")
         .await
         .unwrap();
-    assert_eq!(c.status, "da_duyet");
+    assert_eq!(c.status.code(), "da_duyet");
     trail.check(&w, 1, "duyệt ý kiến").await;
 
     // ---- the council's vote
@@ -768,7 +768,7 @@ async fn the_whole_path_from_draft_to_revocation(b: Backend) {
     assert_eq!((d.state, d.version), (State::CouncilVote, 13));
     trail.check(&w, 1, "mở bỏ phiếu").await;
     let ballot = s.council_ballot(id).await.unwrap().unwrap();
-    assert_eq!(ballot.status, "mo");
+    assert_eq!(ballot.status.code(), "mo");
     let rules: tdkt_domain::dossier::council::CouncilRules =
         serde_json::from_str(&ballot.rules_json).unwrap();
     let mut members = rules.members.clone();
@@ -857,7 +857,10 @@ async fn the_whole_path_from_draft_to_revocation(b: Backend) {
         (passed(duc_n), passed(school_n), passed(binh_n)),
         (Some(true), Some(false), None)
     );
-    assert_eq!(s.council_ballot(id).await.unwrap().unwrap().status, "dong");
+    assert_eq!(
+        s.council_ballot(id).await.unwrap().unwrap().status.code(),
+        "dong"
+    );
     let minutes = app.council_minutes_pdf(&w.leader, id).await.unwrap();
     assert!(minutes.starts_with(b"%PDF-"));
 
@@ -1102,7 +1105,7 @@ async fn concurrent_steps_have_one_winner(b: Backend) {
                 .await
                 .unwrap()
                 .iter()
-                .filter(|e| e.step.as_deref() == Some("tiep_nhan"))
+                .filter(|e| e.step.map(|x| x.code()) == Some("tiep_nhan"))
                 .count();
         assert_eq!(received, 1, "one receipt on the timeline");
         last = Some(d);
@@ -1204,7 +1207,7 @@ async fn sudden_commendation_goes_straight_to_the_leader(b: Backend) {
             .await
             .unwrap()
             .into_iter()
-            .filter_map(|e| e.step)
+            .filter_map(|e| e.step.map(|s| s.code().to_string()))
             .collect();
     assert_eq!(
         steps,
@@ -1326,7 +1329,14 @@ async fn duplicates_are_flagged_both_ways(b: Backend) {
         let v = app.dossier_view(&w.specialist, id).await.unwrap();
         v.duplicates
             .into_iter()
-            .map(|x| (x.nominee_id, x.source, x.dossier_code, x.reason))
+            .map(|x| {
+                (
+                    x.nominee_id,
+                    x.source.code().to_string(),
+                    x.dossier_code,
+                    x.reason.code().to_string(),
+                )
+            })
             .collect::<Vec<_>>()
     };
     let a = w
@@ -1914,7 +1924,7 @@ async fn the_council_vote_is_secret(b: Backend) {
     assert!(view.may_vote && view.has_voted);
     let roll = app.council_roll(&w.specialist, id).await.unwrap();
     assert_eq!(roll.len(), 5);
-    assert!(roll.iter().all(|(_, _, mode)| mode.is_some()));
+    assert!(roll.iter().all(|l| l.mode.is_some()));
 
     // The audit log says who voted and how, never what.
     let entries = s.audit_entries(0, 10_000).await.unwrap();

@@ -111,7 +111,7 @@ async fn get_dossier(
         "events": v.events,
         "comments": if v.may_moderate { serde_json::to_value(&v.comments).unwrap_or_default() } else { serde_json::Value::Array(vec![]) },
         "duplicates": v.duplicates,
-        "checks": v.checks.iter().map(|(id, kind, lines)| serde_json::json!({"nominee_id": id, "verdict": kind, "lines": lines})).collect::<Vec<_>>(),
+        "checks": v.checks.iter().map(|c| serde_json::json!({"nominee_id": c.nominee_id, "verdict": c.verdict, "lines": c.lines})).collect::<Vec<_>>(),
         "steps": v.steps.iter().map(|s| s.code()).collect::<Vec<_>>(),
         "above_power": v.above_power,
         "council": v.council.map(|b| serde_json::json!({"status": b.status, "rule_hash": b.rule_hash, "result": b.result_json.and_then(|r| serde_json::from_str::<serde_json::Value>(&r).ok())})),

@@ -426,11 +426,7 @@ fn view_model(
             BallotBlock {
                 id: b.row.id,
                 title: b.row.title.clone(),
-                status: match b.row.status {
-                    tdkt_store::BallotStatus::Draft => "bản nháp",
-                    tdkt_store::BallotStatus::Open => "đang bỏ phiếu",
-                    tdkt_store::BallotStatus::Closed => "đã kiểm phiếu",
-                },
+                status: b.row.status.label(),
                 is_draft: b.row.status == tdkt_store::BallotStatus::Draft,
                 is_open: b.row.status == tdkt_store::BallotStatus::Open,
                 is_closed: b.row.status == tdkt_store::BallotStatus::Closed,

@@ -11,13 +11,14 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
-use tdkt_app::dossiers::{
-    AppraisalInput, DossierInput, NomineeInput, SLOTS, StepInput, slot_label,
-};
+use tdkt_app::dossiers::{AppraisalInput, DossierInput, NomineeInput, StepInput};
 use tdkt_app::{AppError, Principal};
 use tdkt_domain::dates::vn;
-use tdkt_domain::dossier::council::{Choice, CouncilResult};
-use tdkt_domain::dossier::{CommendationType, State as DState, Step};
+use tdkt_domain::dossier::council::{Choice, CouncilResult, VoteMode};
+use tdkt_domain::dossier::{
+    AppraisalResult, CommendationType, CommentStatus, DocumentSlot, DuplicateReason,
+    DuplicateSource, EventKind, NomineeVerdict, State as DState, Step,
+};
 
 use super::{AfterForm, Layout, after_form, render, render_showing};
 use crate::AppState;
@@ -701,30 +702,14 @@ fn actor_name(a: &str) -> String {
 }
 
 fn event_what(e: &tdkt_store::EventRow) -> String {
-    match e.kind.as_str() {
-        "tao" => "Lập hồ sơ".into(),
-        "chuyen_buoc" => {
-            let step = e
-                .step
-                .as_deref()
-                .and_then(|s| Step::parse("s", s).ok())
-                .map(|s| s.label().to_string())
-                .unwrap_or_default();
-            let to = e
-                .to_state
-                .as_deref()
-                .and_then(|s| DState::parse("s", s).ok())
-                .map(|s| s.label().to_string())
-                .unwrap_or_default();
-            format!("{step} → {to}")
-        }
-        "tai_lieu" => "Đính kèm tài liệu".into(),
-        "ho_so" => "Sửa hồ sơ".into(),
-        "tham_dinh" => "Kết quả thẩm định".into(),
-        "y_kien" => "Ý kiến công khai".into(),
-        "hoi_dong" => "Hội đồng bỏ phiếu".into(),
-        "quyet_dinh" => "Quyết định khen thưởng".into(),
-        other => other.to_string(),
+    match e.kind {
+        // A step names what was done and where the dossier went.
+        EventKind::Moved => format!(
+            "{} → {}",
+            e.step.map(Step::label).unwrap_or_default(),
+            e.to_state.map(DState::label).unwrap_or_default()
+        ),
+        other => other.label().to_string(),
     }
 }
 
@@ -745,18 +730,17 @@ async fn show(
         .nominees
         .iter()
         .map(|n| {
-            let (kind, lines) = v
-                .checks
-                .iter()
-                .find(|(i, _, _)| *i == n.id)
-                .map(|(_, k, l)| (k.clone(), l.clone()))
-                .unwrap_or_default();
-            let (verdict, verdict_class) = match kind.as_str() {
-                "eligible" => ("Đủ tiêu chuẩn", "okay"),
-                "not_eligible" => ("Chưa đủ tiêu chuẩn", "warn"),
-                "needs_review" => ("Cần xem xét", "warn"),
-                _ => ("Kiểm tra thủ công", ""),
-            };
+            let check = v.checks.iter().find(|c| c.nominee_id == n.id);
+            let kind = check.map_or(NomineeVerdict::Manual, |c| c.verdict);
+            let lines = check.map(|c| c.lines.clone()).unwrap_or_default();
+            let (verdict, verdict_class) = (
+                kind.label(),
+                match kind {
+                    NomineeVerdict::Eligible => "okay",
+                    NomineeVerdict::NotEligible | NomineeVerdict::NeedsReview => "warn",
+                    NomineeVerdict::Manual => "",
+                },
+            );
             NomineeItem {
                 id: n.id,
                 name: n.name.clone(),
@@ -771,11 +755,7 @@ async fn show(
                 verdict: verdict.to_string(),
                 verdict_class,
                 lines,
-                result: match n.result.as_deref() {
-                    Some("dat") => "Đạt".into(),
-                    Some("khong_dat") => "Không đạt".into(),
-                    _ => String::new(),
-                },
+                result: n.result.map(|r| r.label().to_string()).unwrap_or_default(),
                 override_reason: n.override_reason.clone().unwrap_or_default(),
                 council: match n.council_passed {
                     Some(true) => "Đạt tỷ lệ phiếu".into(),
@@ -786,12 +766,12 @@ async fn show(
                     .duplicates
                     .iter()
                     .filter(|x| x.nominee_id == n.id)
-                    .map(|x| match (x.source.as_str(), x.reason.as_str()) {
-                        ("so_khen_thuong", _) => format!(
+                    .map(|x| match (x.source, x.reason) {
+                        (DuplicateSource::Register, _) => format!(
                             "Đã có {} trong sổ khen thưởng cùng thời gian",
                             name(&x.award_code)
                         ),
-                        (_, "cung_thanh_tich") => format!(
+                        (_, DuplicateReason::SameAchievement) => format!(
                             "Cùng thành tích đã dùng trong hồ sơ {}",
                             x.dossier_code.clone().unwrap_or_default()
                         ),
@@ -811,7 +791,7 @@ async fn show(
         .iter()
         .map(|doc| DocItem {
             id: doc.id,
-            slot: slot_label(&doc.slot).to_string(),
+            slot: doc.slot.label().to_string(),
             title: doc.title.clone(),
             versions: doc
                 .versions
@@ -881,11 +861,7 @@ async fn show(
                 questions,
                 result,
                 summary,
-                if b.status == "mo" {
-                    "Đang bỏ phiếu".to_string()
-                } else {
-                    "Đã kết thúc".to_string()
-                },
+                b.status.label().to_string(),
                 b.rule_hash.clone(),
             )
         }
@@ -909,7 +885,7 @@ async fn show(
         for n in d
             .nominees
             .iter()
-            .filter(|n| n.result.as_deref() == Some("dat"))
+            .filter(|n| n.result == Some(AppraisalResult::Passed))
             .filter(|n| !voted || n.council_passed == Some(true))
         {
             if !certificate_awards.iter().any(|(c, _)| *c == n.award_code) {
@@ -955,7 +931,10 @@ async fn show(
         version: d.version,
         nominees,
         documents,
-        slots: SLOTS.to_vec(),
+        slots: DocumentSlot::ALL
+            .iter()
+            .map(|s| (s.code(), s.label()))
+            .collect(),
         events: v
             .events
             .iter()
@@ -975,12 +954,8 @@ async fn show(
                 contact: c.contact.clone().unwrap_or_default(),
                 body: c.body.clone(),
                 at: vn_time(c.at),
-                status: match c.status.as_str() {
-                    "da_duyet" => "Đã duyệt, đưa vào hồ sơ".into(),
-                    "an" => "Không đăng".into(),
-                    _ => "Chờ duyệt".into(),
-                },
-                pending: c.status == "cho_duyet",
+                status: c.status.label().to_string(),
+                pending: c.status == CommentStatus::Pending,
             })
             .collect(),
         steps: v
@@ -1003,20 +978,18 @@ async fn show(
         council_hash,
         not_voted: roll
             .iter()
-            .filter(|(_, _, m)| m.is_none())
-            .map(|(u, n, _)| (*u, n.clone()))
+            .filter(|l| l.mode.is_none())
+            .map(|l| (l.user_id, l.name.clone()))
             .collect(),
         roll: roll
             .iter()
-            .map(|(u, n, m)| {
+            .map(|l| {
                 (
-                    *u,
-                    n.clone(),
-                    match m.as_deref() {
-                        Some("truc_tiep") => "Đã bỏ phiếu".to_string(),
-                        Some(_) => "Gửi phiếu bằng văn bản".to_string(),
-                        None => "Chưa bỏ phiếu".to_string(),
-                    },
+                    l.user_id,
+                    l.name.clone(),
+                    l.mode
+                        .map_or("Chưa bỏ phiếu", VoteMode::roll_label)
+                        .to_string(),
                 )
             })
             .collect(),

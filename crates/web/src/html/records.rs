@@ -843,10 +843,11 @@ fn verdict_rows(
     verdicts
         .iter()
         .map(|x| {
-            let (class, label) = match x.verdict {
-                VerdictKind::Eligible => ("dat", "Đủ điều kiện"),
-                VerdictKind::NeedsReview => ("xem", "Cần thẩm định"),
-                VerdictKind::NotEligible => ("chua", "Chưa đủ"),
+            let label = x.verdict.label();
+            let class = match x.verdict {
+                VerdictKind::Eligible => "dat",
+                VerdictKind::NeedsReview => "xem",
+                VerdictKind::NotEligible => "chua",
             };
             let why = if x.missing.is_empty() {
                 x.criteria
