@@ -109,11 +109,35 @@ impl sql::Dialect for PgStore {
     /// PostgreSQL names the constraint; the ones a user can hit are declared inline as
     /// `UNIQUE`, so they carry the default name `<table>_<column>_key`.
     fn unique_constraint(e: &dyn DatabaseError) -> Option<String> {
-        let name = e.constraint()?;
-        let table = e.table()?;
-        let cols = name
-            .strip_prefix(&format!("{table}_"))?
-            .strip_suffix("_key")?;
-        Some(format!("{table}.{cols}"))
+        unique_key(e.table()?, e.constraint()?)
+    }
+}
+
+/// `units` + `units_code_key` → "units.code" (the default name of an inline `UNIQUE`).
+fn unique_key(table: &str, constraint: &str) -> Option<String> {
+    let cols = constraint
+        .strip_prefix(table)?
+        .strip_prefix('_')?
+        .strip_suffix("_key")?;
+    Some(format!("{table}.{cols}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unique_key;
+
+    #[test]
+    fn unique_violations_name_table_and_columns() {
+        assert_eq!(
+            unique_key("units", "units_code_key").as_deref(),
+            Some("units.code")
+        );
+        assert_eq!(
+            unique_key("local_award_kinds", "local_award_kinds_code_key").as_deref(),
+            Some("local_award_kinds.code")
+        );
+        // Primary keys and named indexes are not user-facing: no key, the generic message.
+        assert_eq!(unique_key("ballot_voters", "ballot_voters_pkey"), None);
+        assert_eq!(unique_key("award_records", "award_records_cert"), None);
     }
 }

@@ -137,21 +137,20 @@ impl sql::Dialect for SqliteStore {
         push_fts_match(q, words, "r", "award_records_fts", "name_key");
     }
 
-    /// SQLite does not name constraints in errors; its message lists the columns:
-    /// "UNIQUE constraint failed: units.code".
+    /// SQLite does not name constraints in errors; its message lists the columns.
     fn unique_constraint(e: &dyn DatabaseError) -> Option<String> {
-        e.message()
-            .strip_prefix("UNIQUE constraint failed: ")
-            .map(|cols| cols.replace(' ', ""))
-            .map(|cols| {
-                // "t.a,t.b" → "t.a,b"
-                let mut parts = cols.split(',');
-                let first = parts.next().unwrap_or_default().to_string();
-                parts.fold(first, |acc, c| {
-                    format!("{acc},{}", c.split_once('.').map_or(c, |(_, col)| col))
-                })
-            })
+        unique_key(e.message())
     }
+}
+
+/// "UNIQUE constraint failed: t.a, t.b" → "t.a,b": the table once, then its columns.
+fn unique_key(message: &str) -> Option<String> {
+    let cols = message.strip_prefix("UNIQUE constraint failed: ")?;
+    let mut parts = cols.split(',').map(str::trim);
+    let first = parts.next()?.to_string();
+    Some(parts.fold(first, |acc, c| {
+        format!("{acc},{}", c.split_once('.').map_or(c, |(_, col)| col))
+    }))
 }
 
 /// Words of three letters or more go through an FTS5 trigram index; shorter ones (which
@@ -173,5 +172,24 @@ fn push_fts_match(q: &mut QueryBuilder<Db>, words: &[&str], alias: &str, fts: &s
     for w in words.iter().filter(|w| w.chars().count() < 3) {
         q.push(format!(" AND {alias}.{key} LIKE "))
             .push_bind(format!("%{w}%"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unique_key;
+
+    #[test]
+    fn unique_violations_name_table_and_columns() {
+        assert_eq!(
+            unique_key("UNIQUE constraint failed: units.code").as_deref(),
+            Some("units.code")
+        );
+        assert_eq!(
+            unique_key("UNIQUE constraint failed: ballot_voters.ballot_id, ballot_voters.unit_id")
+                .as_deref(),
+            Some("ballot_voters.ballot_id,unit_id")
+        );
+        assert_eq!(unique_key("FOREIGN KEY constraint failed"), None);
     }
 }
