@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 use serde_json::json as js;
+use sqlx::FromRow;
 use tdkt_domain::access::{Grant, Role};
 use tdkt_store::*;
 use time::OffsetDateTime;
@@ -14,15 +15,7 @@ const USER_COLUMNS: &str =
     "id, username, display_name, password_hash, active, failed_logins, locked_until";
 
 fn user_from_row(r: &DbRow) -> StoreResult<UserRow> {
-    Ok(UserRow {
-        id: get(r, "id")?,
-        username: get(r, "username")?,
-        display_name: get(r, "display_name")?,
-        password_hash: get(r, "password_hash")?,
-        active: get(r, "active")?,
-        failed_logins: get(r, "failed_logins")?,
-        locked_until: get(r, "locked_until")?,
-    })
+    UserRow::from_row(r).map_err(db_err)
 }
 
 async fn user_tx(tx: &mut Tx, id: i64) -> StoreResult<UserRow> {
@@ -430,14 +423,7 @@ impl AccountStore for Backend {
 }
 
 fn token_from_row(r: &DbRow) -> StoreResult<ApiTokenRow> {
-    Ok(ApiTokenRow {
-        id: get(r, "id")?,
-        user_id: get(r, "user_id")?,
-        name: get(r, "name")?,
-        created_at: get(r, "created_at")?,
-        last_used_at: get(r, "last_used_at")?,
-        revoked_at: get(r, "revoked_at")?,
-    })
+    ApiTokenRow::from_row(r).map_err(db_err)
 }
 
 const TOKEN_COLUMNS: &str = "id, user_id, name, created_at, last_used_at, revoked_at";

@@ -1,27 +1,20 @@
 //! Public comments on a dossier under consultation, and their moderation.
 
 use async_trait::async_trait;
+use sqlx::FromRow;
 use tdkt_domain::dossier::State;
 use tdkt_domain::dossier::{CommentStatus, EventKind};
 use tdkt_store::*;
 
 use super::audit::{Change, append, json};
-use super::{Backend, DbRow, Dialect, begin, commit, db_err, get, now};
+use super::{Backend, DbRow, Dialect, begin, commit, db_err, now};
 
 use super::dossiers::{dossier_ex, event};
 
 const COMMENT_COLUMNS: &str = "id, dossier_id, author, contact, body, at, status";
 
 fn comment_from(r: &DbRow) -> StoreResult<CommentRow> {
-    Ok(CommentRow {
-        id: get(r, "id")?,
-        dossier_id: get(r, "dossier_id")?,
-        author: get(r, "author")?,
-        contact: get(r, "contact")?,
-        body: get(r, "body")?,
-        at: get(r, "at")?,
-        status: super::code(r, "status")?,
-    })
+    CommentRow::from_row(r).map_err(db_err)
 }
 
 #[async_trait]

@@ -1,6 +1,7 @@
 //! The cluster conference: covenant, scores, secret ballots, proposals.
 
 use async_trait::async_trait;
+use sqlx::FromRow;
 use sqlx::Pool;
 use tdkt_store::*;
 
@@ -539,16 +540,7 @@ const BALLOT_COLUMNS: &str =
     "id, cluster_id, year, title, rules_json, rule_hash, status, result_json";
 
 fn ballot_from(r: &DbRow) -> StoreResult<BallotRow> {
-    Ok(BallotRow {
-        id: get(r, "id")?,
-        cluster_id: get(r, "cluster_id")?,
-        year: get(r, "year")?,
-        title: get(r, "title")?,
-        rules_json: get(r, "rules_json")?,
-        rule_hash: get(r, "rule_hash")?,
-        status: super::code(r, "status")?,
-        result_json: get(r, "result_json")?,
-    })
+    BallotRow::from_row(r).map_err(db_err)
 }
 
 async fn ballot_tx(tx: &mut super::Tx, id: i64) -> StoreResult<BallotRow> {
@@ -701,18 +693,6 @@ async fn proposals_where(
     .await
     .map_err(db_err)?;
     rows.iter()
-        .map(|r| {
-            Ok(ProposalRow {
-                id: get(r, "id")?,
-                cluster_id: get(r, "cluster_id")?,
-                year: get(r, "year")?,
-                unit_id: get(r, "unit_id")?,
-                unit_name: get(r, "unit_name")?,
-                award_code: get(r, "award_code")?,
-                ballot_id: get(r, "ballot_id")?,
-                votes: get::<i64>(r, "votes")?,
-                status: super::code(r, "status")?,
-            })
-        })
+        .map(|r| ProposalRow::from_row(r).map_err(db_err))
         .collect()
 }

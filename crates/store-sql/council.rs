@@ -1,6 +1,7 @@
 //! The council's secret vote on a dossier: frozen rules, voters and papers kept apart.
 
 use async_trait::async_trait;
+use sqlx::FromRow;
 use tdkt_domain::dossier::EventKind;
 use tdkt_domain::dossier::council::{CouncilBallotStatus, VoteMode};
 use tdkt_store::*;
@@ -15,16 +16,7 @@ const BALLOT_COLUMNS: &str =
     "id, dossier_id, status, rules_json, rule_hash, result_json, opened_at, closed_at";
 
 fn ballot_from(r: &DbRow) -> StoreResult<CouncilBallotRow> {
-    Ok(CouncilBallotRow {
-        id: get(r, "id")?,
-        dossier_id: get(r, "dossier_id")?,
-        status: super::code(r, "status")?,
-        rules_json: get(r, "rules_json")?,
-        rule_hash: get(r, "rule_hash")?,
-        result_json: get(r, "result_json")?,
-        opened_at: get(r, "opened_at")?,
-        closed_at: get(r, "closed_at")?,
-    })
+    CouncilBallotRow::from_row(r).map_err(db_err)
 }
 
 async fn ballot_by<'e, E: sqlx::Executor<'e, Database = Db>>(

@@ -1,6 +1,7 @@
 //! Decisions with their number sequence per authority and year, and certificate layouts.
 
 use async_trait::async_trait;
+use sqlx::FromRow;
 use tdkt_domain::dossier::EventKind;
 use tdkt_domain::dossier::State;
 use tdkt_store::*;
@@ -13,20 +14,7 @@ use super::dossiers::{event, move_tx};
 const DECISION_COLUMNS: &str = "id, authority_id, dossier_id, year, seq, number, signed_on, signer_name, signer_title, doc_json, base_salary, total";
 
 fn decision_from(r: &DbRow) -> StoreResult<DecisionRow> {
-    Ok(DecisionRow {
-        id: get(r, "id")?,
-        authority_id: get(r, "authority_id")?,
-        dossier_id: get(r, "dossier_id")?,
-        year: get(r, "year")?,
-        seq: get(r, "seq")?,
-        number: get(r, "number")?,
-        signed_on: get(r, "signed_on")?,
-        signer_name: get(r, "signer_name")?,
-        signer_title: get(r, "signer_title")?,
-        doc_json: get(r, "doc_json")?,
-        base_salary: get(r, "base_salary")?,
-        total: get(r, "total")?,
-    })
+    DecisionRow::from_row(r).map_err(db_err)
 }
 
 #[async_trait]

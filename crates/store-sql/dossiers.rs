@@ -3,6 +3,7 @@
 //! vote, decisions with their number sequence, and the register of awards.
 
 use async_trait::async_trait;
+use sqlx::FromRow;
 use sqlx::QueryBuilder;
 use tdkt_domain::dossier::{
     AppraisalResult, DuplicateReason, DuplicateSource, EventKind, State, Step,
@@ -81,26 +82,7 @@ pub(super) async fn dossier_ex(tx: &mut Tx, id: i64) -> StoreResult<DossierRow> 
 }
 
 pub(super) fn dossier_from(r: &DbRow) -> StoreResult<DossierRow> {
-    Ok(DossierRow {
-        id: get(r, "id")?,
-        code: get(r, "code")?,
-        title: get(r, "title")?,
-        unit_id: get(r, "unit_id")?,
-        unit_name: get(r, "unit_name")?,
-        authority_id: get(r, "authority_id")?,
-        authority_name: get(r, "authority_name")?,
-        kind: super::code(r, "kind")?,
-        year: get(r, "year")?,
-        movement: get(r, "movement")?,
-        cluster_proposal_id: get(r, "cluster_proposal_id")?,
-        state: state_of(r, "state")?,
-        state_since: get(r, "state_since")?,
-        due_on: get(r, "due_on")?,
-        consultation_until: get(r, "consultation_until")?,
-        version: get(r, "version")?,
-        created_at: get(r, "created_at")?,
-        nominees: vec![],
-    })
+    DossierRow::from_row(r).map_err(db_err)
 }
 
 #[allow(clippy::too_many_arguments)]

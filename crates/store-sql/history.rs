@@ -1,6 +1,7 @@
 //! Titles by year, awards received, initiatives, and member counts of a collective.
 
 use async_trait::async_trait;
+use sqlx::FromRow;
 use sqlx::Pool;
 use tdkt_store::*;
 use time::Date;
@@ -20,13 +21,7 @@ async fn titles_ex<'e, E: sqlx::Executor<'e, Database = Db>>(
     .await
     .map_err(db_err)?;
     rows.iter()
-        .map(|r| {
-            Ok(TitleRow {
-                year: get(r, "year")?,
-                code: get(r, "code")?,
-                decision: get(r, "decision")?,
-            })
-        })
+        .map(|r| TitleRow::from_row(r).map_err(db_err))
         .collect()
 }
 
@@ -556,16 +551,7 @@ async fn mark_used(
 const AWARD_COLUMNS: &str = "id, person_id, unit_id, code, award_date, decision, note, revoked_on";
 
 fn award_from(r: &DbRow) -> StoreResult<AwardRecordRow> {
-    Ok(AwardRecordRow {
-        id: get(r, "id")?,
-        person_id: get(r, "person_id")?,
-        unit_id: get(r, "unit_id")?,
-        code: get(r, "code")?,
-        date: get(r, "award_date")?,
-        decision: get(r, "decision")?,
-        note: get(r, "note")?,
-        revoked_on: get(r, "revoked_on")?,
-    })
+    AwardRecordRow::from_row(r).map_err(db_err)
 }
 
 pub(crate) async fn awards_of(

@@ -1,6 +1,7 @@
 //! People, their positions and yearly task ratings.
 
 use async_trait::async_trait;
+use sqlx::FromRow;
 use sqlx::QueryBuilder;
 use tdkt_domain::person::Birth;
 use tdkt_domain::text::fold;
@@ -281,15 +282,7 @@ impl PersonStore for Backend {
         .await
         .map_err(db_err)?;
         rows.iter()
-            .map(|r| {
-                Ok(PositionRow {
-                    unit_id: get(r, "unit_id")?,
-                    unit_name: get(r, "unit_name")?,
-                    position: get(r, "position")?,
-                    start_date: get(r, "start_date")?,
-                    end_date: get(r, "end_date")?,
-                })
-            })
+            .map(|r| PositionRow::from_row(r).map_err(db_err))
             .collect()
     }
 

@@ -1,10 +1,11 @@
 //! The register of awards: search by folded name, award, year and unit.
 
 use async_trait::async_trait;
+use sqlx::FromRow;
 use sqlx::QueryBuilder;
 use tdkt_store::*;
 
-use super::{Backend, Db, Dialect, db_err, get};
+use super::{Backend, Db, Dialect, db_err};
 
 #[async_trait]
 impl RegisterStore for Backend {
@@ -66,23 +67,7 @@ impl RegisterStore for Backend {
             .push_bind(f.limit.clamp(1, 100_000));
         let rows = q.build().fetch_all(pool).await.map_err(db_err)?;
         rows.iter()
-            .map(|r| {
-                Ok(RegisterRow {
-                    id: get(r, "id")?,
-                    person_id: get(r, "person_id")?,
-                    unit_id: get(r, "unit_id")?,
-                    subject_name: get(r, "subject_name")?,
-                    unit_name: get(r, "unit_name")?,
-                    code: get(r, "code")?,
-                    date: get(r, "award_date")?,
-                    decision: get(r, "decision")?,
-                    amount: get(r, "amount")?,
-                    cert_key: get(r, "cert_key")?,
-                    revoked_on: get(r, "revoked_on")?,
-                    revoked_reason: get(r, "revoked_reason")?,
-                    dossier_id: get(r, "dossier_id")?,
-                })
-            })
+            .map(|r| RegisterRow::from_row(r).map_err(db_err))
             .collect()
     }
 }

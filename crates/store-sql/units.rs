@@ -1,6 +1,7 @@
 //! Units, their history and lineage.
 
 use async_trait::async_trait;
+use sqlx::FromRow;
 use sqlx::QueryBuilder;
 use tdkt_domain::text::fold;
 use tdkt_domain::unit::LineageKind;
@@ -18,19 +19,7 @@ fn unit_search_key(code: &str, name: &str, short_name: Option<&str>) -> String {
 }
 
 pub(crate) fn from_row(r: &DbRow) -> StoreResult<UnitRow> {
-    Ok(UnitRow {
-        id: get(r, "id")?,
-        code: get(r, "code")?,
-        kind: code(r, "kind")?,
-        name: get(r, "name")?,
-        short_name: get(r, "short_name")?,
-        parent_id: get(r, "parent_id")?,
-        valid_from: get(r, "valid_from")?,
-        valid_to: get(r, "valid_to")?,
-        note: get(r, "note")?,
-        illustrative: get(r, "illustrative")?,
-        child_count: get(r, "child_count")?,
-    })
+    UnitRow::from_row(r).map_err(db_err)
 }
 
 async fn tree_path_of(tx: &mut Tx, id: i64) -> StoreResult<String> {
@@ -267,13 +256,7 @@ impl UnitStore for Backend {
         let rows = q.build().fetch_all(pool).await.map_err(db_err)?;
         let mut refs = rows
             .iter()
-            .map(|r| {
-                Ok(UnitRef {
-                    id: get(r, "id")?,
-                    code: get(r, "code")?,
-                    name: get(r, "name")?,
-                })
-            })
+            .map(|r| UnitRef::from_row(r).map_err(db_err))
             .collect::<StoreResult<Vec<_>>>()?;
         // Nearest first: the reverse of the path order.
         refs.sort_by_key(|u| std::cmp::Reverse(ids.iter().position(|&a| a == u.id)));
@@ -342,16 +325,7 @@ impl UnitStore for Backend {
         .await
         .map_err(db_err)?;
         rows.iter()
-            .map(|r| {
-                Ok(UnitVersionRow {
-                    name: get(r, "name")?,
-                    short_name: get(r, "short_name")?,
-                    kind: code(r, "kind")?,
-                    parent_id: get(r, "parent_id")?,
-                    valid_from: get(r, "valid_from")?,
-                    valid_to: get(r, "valid_to")?,
-                })
-            })
+            .map(|r| UnitVersionRow::from_row(r).map_err(db_err))
             .collect()
     }
 

@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 use crate::*;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct UserRow {
     pub id: i64,
     pub username: String,
@@ -42,6 +43,7 @@ pub struct SessionRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct ApiTokenRow {
     pub id: i64,
     pub user_id: i64,

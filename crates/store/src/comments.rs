@@ -15,6 +15,7 @@ pub struct NewComment {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct CommentRow {
     pub id: i64,
     pub dossier_id: i64,
@@ -22,6 +23,7 @@ pub struct CommentRow {
     pub contact: Option<String>,
     pub body: String,
     pub at: OffsetDateTime,
+    #[cfg_attr(feature = "sqlx", sqlx(try_from = "String"))]
     pub status: CommentStatus,
 }
 

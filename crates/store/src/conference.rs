@@ -46,6 +46,7 @@ pub struct IndicatorRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct BallotRow {
     pub id: i64,
     pub cluster_id: i64,
@@ -53,6 +54,7 @@ pub struct BallotRow {
     pub title: String,
     pub rules_json: String,
     pub rule_hash: Option<String>,
+    #[cfg_attr(feature = "sqlx", sqlx(try_from = "String"))]
     pub status: BallotStatus,
     pub result_json: Option<String>,
 }
@@ -76,6 +78,7 @@ pub struct NewProposal {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct ProposalRow {
     pub id: i64,
     pub cluster_id: i64,
@@ -85,6 +88,7 @@ pub struct ProposalRow {
     pub award_code: String,
     pub ballot_id: Option<i64>,
     pub votes: i64,
+    #[cfg_attr(feature = "sqlx", sqlx(try_from = "String"))]
     pub status: ProposalStatus,
 }
 

@@ -8,9 +8,11 @@ use time::OffsetDateTime;
 use crate::*;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct CouncilBallotRow {
     pub id: i64,
     pub dossier_id: i64,
+    #[cfg_attr(feature = "sqlx", sqlx(try_from = "String"))]
     pub status: CouncilBallotStatus,
     pub rules_json: String,
     pub rule_hash: String,

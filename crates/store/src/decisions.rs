@@ -42,6 +42,7 @@ pub struct NewDecision {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct DecisionRow {
     pub id: i64,
     pub authority_id: i64,

@@ -55,6 +55,7 @@ pub struct NomineeRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct DossierRow {
     pub id: i64,
     pub code: String,
@@ -63,10 +64,12 @@ pub struct DossierRow {
     pub unit_name: String,
     pub authority_id: i64,
     pub authority_name: String,
+    #[cfg_attr(feature = "sqlx", sqlx(try_from = "String"))]
     pub kind: CommendationType,
     pub year: i32,
     pub movement: Option<String>,
     pub cluster_proposal_id: Option<i64>,
+    #[cfg_attr(feature = "sqlx", sqlx(try_from = "String"))]
     pub state: State,
     pub state_since: Date,
     pub due_on: Option<Date>,
@@ -74,6 +77,7 @@ pub struct DossierRow {
     pub version: i64,
     pub created_at: OffsetDateTime,
     /// Live nominees (not removed), in order.
+    #[cfg_attr(feature = "sqlx", sqlx(skip))]
     pub nominees: Vec<NomineeRow>,
 }
 

@@ -7,6 +7,7 @@ use crate::{Actor, StoreResult};
 use time::Date;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct TitleRow {
     pub year: i32,
     pub code: String,
@@ -43,11 +44,13 @@ pub struct HistoryBatch {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct AwardRecordRow {
     pub id: i64,
     pub person_id: Option<i64>,
     pub unit_id: Option<i64>,
     pub code: String,
+    #[cfg_attr(feature = "sqlx", sqlx(rename = "award_date"))]
     pub date: Date,
     pub decision: Option<String>,
     pub note: Option<String>,

@@ -59,6 +59,7 @@ pub struct PersonFilter {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct PositionRow {
     pub unit_id: i64,
     pub unit_name: String,

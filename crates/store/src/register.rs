@@ -8,6 +8,7 @@ use crate::*;
 
 /// One line of the register: an award with its decision, as searched and exported.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct RegisterRow {
     pub id: i64,
     pub person_id: Option<i64>,
@@ -16,6 +17,7 @@ pub struct RegisterRow {
     /// The person's unit or the collective itself, by name.
     pub unit_name: String,
     pub code: String,
+    #[cfg_attr(feature = "sqlx", sqlx(rename = "award_date"))]
     pub date: Date,
     pub decision: Option<String>,
     pub amount: Option<i64>,

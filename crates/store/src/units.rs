@@ -8,6 +8,7 @@ use time::Date;
 use crate::*;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct UnitRef {
     pub id: i64,
     pub code: String,
@@ -15,9 +16,11 @@ pub struct UnitRef {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct UnitRow {
     pub id: i64,
     pub code: String,
+    #[cfg_attr(feature = "sqlx", sqlx(try_from = "String"))]
     pub kind: UnitKind,
     pub name: String,
     pub short_name: Option<String>,
@@ -66,9 +69,11 @@ pub struct UnitChanges {
 
 /// A past state of a unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct UnitVersionRow {
     pub name: String,
     pub short_name: Option<String>,
+    #[cfg_attr(feature = "sqlx", sqlx(try_from = "String"))]
     pub kind: UnitKind,
     pub parent_id: Option<i64>,
     pub valid_from: Option<Date>,
