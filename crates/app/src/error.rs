@@ -32,6 +32,16 @@ pub enum AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// A failure that is not the caller's (a stored JSON that does not read back, a spreadsheet
+/// writer's error): logged, never shown.
+pub(crate) fn internal(e: impl std::fmt::Display) -> AppError {
+    AppError::Internal(e.to_string())
+}
+
+pub(crate) fn doc_err(e: tdkt_documents::DocError) -> AppError {
+    AppError::Internal(e.to_string())
+}
+
 fn vn_time(t: OffsetDateTime) -> String {
     let t = t.to_offset(crate::VN_OFFSET);
     format!(

@@ -5,9 +5,11 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod certificates;
 pub mod clusters;
 pub mod conference;
-pub mod decisions;
+pub mod council;
+pub mod decision;
 pub mod demo;
 mod demo_conference;
 mod demo_dossiers;
@@ -15,9 +17,19 @@ pub mod dossiers;
 pub mod error;
 pub mod history;
 pub mod people;
+pub mod register;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod units;
+
+/// The paths of the former `decisions` module (council, decision, certificates and register
+/// before they had a file each), kept so that callers written against them still build.
+pub mod decisions {
+    pub use crate::certificates::PublicCertificate;
+    pub use crate::council::RollLine;
+    pub use crate::decision::DecisionInput;
+    pub use crate::register::RegisterQuery;
+}
 
 use std::sync::Arc;
 

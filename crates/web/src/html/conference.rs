@@ -544,7 +544,7 @@ fn view_model(
                 .map(|m| {
                     let pos = v
                         .rotation
-                        .0
+                        .order
                         .iter()
                         .position(|u| *u == m.unit.id)
                         .unwrap_or(usize::MAX);
@@ -555,7 +555,7 @@ fn view_model(
             order.iter_mut().enumerate().for_each(|(i, x)| x.2 = i + 1);
             order
         },
-        cooldown: v.rotation.1,
+        cooldown: v.rotation.cooldown,
         has_next,
         presets: app
             .ballot_presets
