@@ -277,7 +277,7 @@ impl HistoryStore for Backend {
         )
         .bind(&k.code)
         .bind(&k.name)
-        .bind(&k.kind)
+        .bind(k.kind.code())
         .bind(k.subjects.join(","))
         .bind(&k.level)
         .bind(&k.granted_by)
@@ -318,7 +318,7 @@ impl HistoryStore for Backend {
                 Ok(LocalAwardKind {
                     code: get(r, "code")?,
                     name: get(r, "name")?,
-                    kind: get(r, "kind")?,
+                    kind: super::code(r, "kind")?,
                     subjects: subjects
                         .split(',')
                         .filter(|s| !s.is_empty())

@@ -12,6 +12,7 @@ use tdkt_domain::dossier::decision::{
     execution, group_awards, group_note, place_of, proposal,
 };
 use tdkt_domain::dossier::{AppraisalResult, State, Step};
+use tdkt_domain::eligibility::AwardKind;
 use tdkt_domain::text::{fold, tidy};
 use tdkt_store::*;
 
@@ -129,12 +130,12 @@ impl App {
         for (g, name) in priced.iter().zip(&names) {
             let is_title = catalog
                 .get(g.code)
-                .map(|a| a.kind == "danh_hieu")
+                .map(|a| a.kind == AwardKind::Title)
                 .or_else(|| {
                     local
                         .iter()
                         .find(|k| k.code == g.code)
-                        .map(|k| k.kind == "danh_hieu")
+                        .map(|k| k.kind == AwardKind::Title)
                 })
                 .unwrap_or(false);
             for &(n, amount) in &g.awardees {
@@ -173,7 +174,9 @@ impl App {
             .map(|(g, name)| TitleAward {
                 code: g.code,
                 name,
-                is_title: catalog.get(g.code).is_some_and(|a| a.kind == "danh_hieu"),
+                is_title: catalog
+                    .get(g.code)
+                    .is_some_and(|a| a.kind == AwardKind::Title),
             })
             .collect();
         let (authority_line, competence) = authority_lines(authority.kind, &authority.name);

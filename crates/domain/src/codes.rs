@@ -183,6 +183,18 @@ pub fn field_name(type_name: &str) -> String {
     out
 }
 
+/// Reads a code from a settings file with the Vietnamese message of [`CodeEnum`]'s parser
+/// (serde's own says "unknown variant" in English). Use as
+/// `#[serde(deserialize_with = "crate::codes::vietnamese")]`.
+pub fn vietnamese<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: CodeEnum,
+{
+    let s = <String as serde::Deserialize>::deserialize(d)?;
+    T::try_from(s).map_err(|e| serde::de::Error::custom(e.message))
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;

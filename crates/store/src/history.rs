@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use tdkt_domain::eligibility::AwardKind;
 
 use crate::{Actor, StoreResult};
 use time::Date;
@@ -107,8 +108,8 @@ pub struct UnitRatingRow {
 pub struct LocalAwardKind {
     pub code: String,
     pub name: String,
-    /// `danh_hieu` or `hinh_thuc` (codes of `AwardKind`, as in the catalog's `AwardDef`).
-    pub kind: String,
+    #[serde(deserialize_with = "tdkt_domain::codes::vietnamese")]
+    pub kind: AwardKind,
     /// `ca_nhan`, `tap_the`, `ho_gia_dinh` (`AwardSubject`).
     pub subjects: Vec<String>,
     /// `AwardLevel`.

@@ -50,9 +50,6 @@ impl App {
         if name.chars().count() < 3 {
             return Err(Invalid::new("name", "Cần nhập tên").into());
         }
-        if !matches!(k.kind.as_str(), "danh_hieu" | "hinh_thuc") {
-            return Err(Invalid::new("kind", "Loại phải là danh_hieu hoặc hinh_thuc").into());
-        }
         if k.subjects.is_empty()
             || k.subjects
                 .iter()

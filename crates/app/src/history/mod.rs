@@ -18,6 +18,7 @@ mod titles;
 
 use tdkt_domain::Invalid;
 use tdkt_domain::access::Action;
+use tdkt_domain::eligibility::AwardKind;
 use tdkt_domain::eligibility::InitiativeScope;
 use tdkt_store::*;
 
@@ -65,15 +66,10 @@ impl App {
             .rules
             .catalog
             .get(code)
-            .map(|a| a.kind.as_str())
-            .or_else(|| {
-                local
-                    .iter()
-                    .find(|k| k.code == code)
-                    .map(|k| k.kind.as_str())
-            });
+            .map(|a| a.kind)
+            .or_else(|| local.iter().find(|k| k.code == code).map(|k| k.kind));
         match kind {
-            Some(k) if !titles_only || k == "danh_hieu" => Ok(code.to_string()),
+            Some(k) if !titles_only || k == AwardKind::Title => Ok(code.to_string()),
             Some(_) => Err(Invalid::new(
                 field,
                 format!("«{code}» là hình thức khen thưởng, không phải danh hiệu thi đua"),

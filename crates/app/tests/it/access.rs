@@ -322,7 +322,7 @@ async fn every_role_action_and_reach(b: Backend) {
                             tdkt_store::LocalAwardKind {
                                 code: format!("giay_khen_rieng_{seq}"),
                                 name: "Giấy khen riêng".into(),
-                                kind: "hinh_thuc".into(),
+                                kind: tdkt_domain::eligibility::AwardKind::Form,
                                 subjects: vec!["ca_nhan".into()],
                                 level: "co_so".into(),
                                 granted_by: "Giám đốc Sở".into(),
@@ -471,7 +471,7 @@ async fn every_role_action_and_reach(b: Backend) {
                             tdkt_store::LocalAwardKind {
                                 code: code.clone(),
                                 name: "Giấy khen của đơn vị".into(),
-                                kind: "hinh_thuc".into(),
+                                kind: tdkt_domain::eligibility::AwardKind::Form,
                                 subjects: vec!["ca_nhan".into()],
                                 level: "co_so".into(),
                                 granted_by: "Thủ trưởng đơn vị".into(),

@@ -51,8 +51,8 @@ impl AwardLevel {
 pub struct AwardDef {
     pub code: String,
     pub name: String,
-    /// `danh_hieu` (emulation title) or `hinh_thuc` (form of commendation).
-    pub kind: String,
+    #[serde(deserialize_with = "crate::codes::vietnamese")]
+    pub kind: AwardKind,
     /// `ca_nhan`, `tap_the`, `ho_gia_dinh`.
     pub subject: Vec<String>,
     /// `co_so`, `bo_tinh`, `nha_nuoc`.
@@ -101,14 +101,6 @@ impl Catalog {
                     format!("mã «{}» bị lặp", a.code),
                 ));
             }
-            if !AwardKind::ALL.iter().any(|k| k.code() == a.kind) {
-                return Err(PackError::at(
-                    file,
-                    text,
-                    &a.code,
-                    format!("loại «{}» không hợp lệ (danh_hieu hoặc hinh_thuc)", a.kind),
-                ));
-            }
         }
         let mut base_salary = Vec::new();
         for b in &f.base_salary {
@@ -135,5 +127,24 @@ impl Catalog {
 
     pub fn get(&self, code: &str) -> Option<&AwardDef> {
         self.awards.iter().find(|a| a.code == code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CATALOG: &str = include_str!("../../../../rules/catalog.toml");
+
+    #[test]
+    fn an_unknown_award_kind_is_named_in_vietnamese_with_its_line() {
+        let text = CATALOG.replacen("kind = \"hinh_thuc\"", "kind = \"hinh_thu\"", 1);
+        let line = text.lines().position(|l| l.contains("hinh_thu\"")).unwrap() + 1;
+        let e = Catalog::parse("rules/catalog.toml", &text).unwrap_err();
+        assert_eq!(e.line, line, "{e:?}");
+        assert!(e.message.contains("«hinh_thu»"), "{e:?}");
+        assert!(e.message.contains("danh_hieu, hinh_thuc"), "{e:?}");
+        let ok = Catalog::parse("rules/catalog.toml", CATALOG).unwrap();
+        assert!(ok.awards.iter().any(|a| a.kind == AwardKind::Title));
     }
 }

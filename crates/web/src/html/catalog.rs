@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use tdkt_domain::dates::vn;
+use tdkt_domain::eligibility::AwardKind;
 
 use super::{AfterForm, Layout, after_form, render_showing};
 use crate::AppState;
@@ -99,23 +100,26 @@ async fn add_local_kind(
                 "don_vi",
                 "Thiếu cơ quan ban hành",
             ))),
-            Ok(unit_id) => st
-                .app
-                .create_local_award_kind(
-                    &p,
-                    tdkt_store::LocalAwardKind {
-                        code: one("ma"),
-                        name: one("ten"),
-                        kind: one("loai"),
-                        subjects,
-                        level: one("cap"),
-                        granted_by: one("tham_quyen"),
-                        bonus,
-                        unit_id,
-                    },
-                )
-                .await
-                .map(drop),
+            Ok(unit_id) => match AwardKind::parse("loai", &one("loai")) {
+                Err(e) => Err(tdkt_app::AppError::Invalid(e)),
+                Ok(kind) => st
+                    .app
+                    .create_local_award_kind(
+                        &p,
+                        tdkt_store::LocalAwardKind {
+                            code: one("ma"),
+                            name: one("ten"),
+                            kind,
+                            subjects,
+                            level: one("cap"),
+                            granted_by: one("tham_quyen"),
+                            bonus,
+                            unit_id,
+                        },
+                    )
+                    .await
+                    .map(drop),
+            },
         },
     };
     let done = done.map(|()| "Đã thêm loại khen thưởng của địa phương.".to_string());
@@ -144,7 +148,7 @@ async fn show(
     // One catalog line, for shipped and local kinds alike.
     let line = |code: &str,
                 name: String,
-                kind: &str,
+                kind: AwardKind,
                 level: &str,
                 subjects: &[String],
                 granted_by: &str,
@@ -153,11 +157,7 @@ async fn show(
         (
             code.to_string(),
             name,
-            if kind == "danh_hieu" {
-                "Danh hiệu thi đua"
-            } else {
-                "Hình thức khen thưởng"
-            },
+            kind.label(),
             match level {
                 "co_so" => "Cơ sở",
                 "bo_tinh" => "Bộ, ngành, tỉnh",
@@ -202,7 +202,7 @@ async fn show(
                     line(
                         &a.code,
                         a.name.clone(),
-                        &a.kind,
+                        a.kind,
                         &a.level,
                         &a.subject,
                         &a.granted_by,
@@ -213,7 +213,7 @@ async fn show(
                     line(
                         &k.code,
                         format!("{} (địa phương)", k.name),
-                        &k.kind,
+                        k.kind,
                         &k.level,
                         &k.subjects,
                         &k.granted_by,

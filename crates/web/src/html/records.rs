@@ -7,6 +7,7 @@ use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
 use tdkt_domain::dates::vn;
+use tdkt_domain::eligibility::AwardKind;
 use tdkt_store::{Paging, PersonRow, UnitFilter, UnitRef, UnitRow};
 
 use tdkt_app::AppError;
@@ -618,13 +619,13 @@ async fn person_page(
             .awards
             .iter()
             .filter(|a| {
-                a.subject.iter().any(|s| s == "ca_nhan") && (a.kind == "danh_hieu") == titles
+                a.subject.iter().any(|s| s == "ca_nhan") && (a.kind == AwardKind::Title) == titles
             })
             .map(|a| (a.code.clone(), a.name.clone()));
         let own = local
             .iter()
             .filter(|k| {
-                k.subjects.iter().any(|s| s == "ca_nhan") && (k.kind == "danh_hieu") == titles
+                k.subjects.iter().any(|s| s == "ca_nhan") && (k.kind == AwardKind::Title) == titles
             })
             .map(|k| (k.code.clone(), k.name.clone()));
         shipped.chain(own).collect()

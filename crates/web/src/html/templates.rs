@@ -8,6 +8,7 @@ use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
 use tdkt_app::AppError;
+use tdkt_domain::eligibility::AwardKind;
 
 use super::{AfterForm, Layout, after_form, render_showing};
 use crate::AppState;
@@ -30,7 +31,7 @@ fn printable(st: &AppState) -> Vec<(String, String)> {
         .awards
         .iter()
         .filter(|a| {
-            a.kind == "hinh_thuc"
+            a.kind == AwardKind::Form
                 || a.code.starts_with("chien_si")
                 || a.code.starts_with("co_thi_dua")
         })
