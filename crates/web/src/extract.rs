@@ -32,6 +32,11 @@ fn json_problem(r: &JsonRejection) -> Invalid {
             if text.contains("missing field") {
                 let f = serde_field(&text).unwrap_or_default();
                 Invalid::new(f.clone(), format!("Thiếu trường «{f}»"))
+            } else if text.contains("không có trong danh mục") {
+                // A code list's own Vietnamese message (codes::vietnamese): pass it on.
+                let (path, rest) = text.split_once(": ").unwrap_or(("body", &text));
+                let msg = rest.rsplit_once(" at line ").map_or(rest, |(m, _)| m);
+                Invalid::new(path.trim(), msg.trim())
             } else if text.contains("unknown variant")
                 || text.contains("invalid type")
                 || text.contains("invalid value")

@@ -409,6 +409,23 @@ async fn local_award_kinds(b: Backend) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::CONFLICT);
+    // An unknown kind is refused in Vietnamese, naming the value and the valid codes.
+    let mut odd = kind.clone();
+    odd["code"] = json!("giay_khen_khac");
+    odd["kind"] = json!("hinh_thu");
+    let r = admin
+        .post(s.url("/api/v1/catalog/local-kinds"))
+        .header("x-csrf-token", csrf.clone())
+        .json(&odd)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("«hinh_thu»") && body.contains("danh_hieu, hinh_thuc"),
+        "{body}"
+    );
     let catalog = admin
         .get(s.url("/danh-muc"))
         .send()
