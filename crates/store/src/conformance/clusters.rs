@@ -1,10 +1,15 @@
-//! Clusters keep the members of each year.
+//! `ClusterStore`: clusters, their years and members with the units as they were.
 
-use super::*;
+use std::sync::Arc;
 
-pub async fn clusters_keep_historic_members(s: Arc<dyn Store>) {
-    use tdkt_domain::cluster::{ClusterKind, MemberRole};
-    let s = &*s;
+use tdkt_domain::cluster::{ClusterKind, MemberRole};
+
+use super::fixtures::*;
+use crate::*;
+
+/// Cụm Tây Nguyên: Bình Định a member in 2022; in 2023 leader, with Lâm Đồng deputy and Kon
+/// Tum a member whose role is illustrative.
+async fn tay_nguyen(s: &dyn Store) -> (ClusterRow, UnitRow) {
     let root = unit(s, "vn", None).await;
     let bd = unit(s, "binh_dinh", Some(root.id)).await;
     let ld = unit(s, "lam_dong_cu", Some(root.id)).await;
@@ -43,6 +48,13 @@ pub async fn clusters_keep_historic_members(s: Arc<dyn Store>) {
         )
         .await
         .unwrap();
+    (c, bd)
+}
+
+/// Years come back in order, members by role, each unit's years with its role that year.
+pub async fn clusters_keep_historic_members(s: Arc<dyn Store>) {
+    let s = &*s;
+    let (c, bd) = tay_nguyen(s).await;
     assert_eq!(
         c.years.iter().map(|y| y.year).collect::<Vec<_>>(),
         [2022, 2023]
@@ -67,6 +79,11 @@ pub async fn clusters_keep_historic_members(s: Arc<dyn Store>) {
         of_bd.iter().map(|r| (r.year, r.role)).collect::<Vec<_>>(),
         [(2022, MemberRole::Member), (2023, MemberRole::Leader)]
     );
+}
+
+pub async fn a_duplicate_cluster_code_is_a_clear_conflict(s: Arc<dyn Store>) {
+    let s = &*s;
+    let (c, _) = tay_nguyen(s).await;
     let dup = s
         .create_cluster(
             &sys(),
@@ -87,4 +104,5 @@ pub async fn clusters_keep_historic_members(s: Arc<dyn Store>) {
         matches!(dup, Err(StoreError::Conflict(ref m)) if m == "Mã cụm, khối thi đua đã tồn tại"),
         "{dup:?}"
     );
+    assert_eq!(s.list_clusters().await.unwrap(), std::slice::from_ref(&c));
 }

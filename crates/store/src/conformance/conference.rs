@@ -1,55 +1,15 @@
-//! The cluster conference: covenant, scores, ballots; one vote per unit under concurrency.
+//! `ConferenceStore`: the covenant, scores, the cluster's ballot, proposals, rotation.
 
-use super::*;
+use std::sync::Arc;
 
-async fn conference_fixture(s: &dyn Store) -> (i64, Vec<i64>) {
-    use tdkt_domain::cluster::{ClusterKind, MemberRole};
-    let root = unit(s, "vn", None).await;
-    let mut members = Vec::new();
-    for i in 0..5 {
-        members.push(unit(s, &format!("tinh_{i}"), Some(root.id)).await.id);
-    }
-    let c = s
-        .create_cluster(
-            &sys(),
-            NewCluster {
-                code: "cum".into(),
-                name: "Cụm thử".into(),
-                kind: ClusterKind::Cluster,
-                organiser: "Hội đồng".into(),
-                organiser_unit_id: Some(root.id),
-                supervisor: None,
-                source: None,
-                note: None,
-                years: vec![NewClusterYear {
-                    year: 2022,
-                    note: None,
-                    roles_illustrative: false,
-                    members: members
-                        .iter()
-                        .enumerate()
-                        .map(|(i, u)| {
-                            (
-                                *u,
-                                if i == 0 {
-                                    MemberRole::Leader
-                                } else {
-                                    MemberRole::Member
-                                },
-                                false,
-                            )
-                        })
-                        .collect(),
-                }],
-            },
-        )
-        .await
-        .unwrap();
-    (c.id, members)
-}
+use tdkt_domain::cluster::MemberRole;
+use time::macros::date;
 
-pub async fn conference_flow(s: Arc<dyn Store>) {
-    use tdkt_domain::cluster::MemberRole;
+use super::fixtures::*;
+use crate::*;
+
+/// The covenant of 2022 put twice (the second replaces the first) and signed by one member.
+pub async fn covenants_are_replaced_and_signed(s: Arc<dyn Store>) {
     let s = &*s;
     let (cid, m) = conference_fixture(s).await;
     assert!(s.covenant(cid, 2022).await.unwrap().is_none());
@@ -95,7 +55,23 @@ pub async fn conference_flow(s: Arc<dyn Store>) {
         ("Giao ước thi đua năm 2022", "{\"criteria\":[1]}", false)
     );
     assert_eq!(cov.signatures.len(), 1);
+    verify_chain(s).await;
+}
 
+/// A scorer's points for a target and criterion are replaced, not added; scoring closes.
+pub async fn scores_are_replaced_and_closed(s: Arc<dyn Store>) {
+    let s = &*s;
+    let (cid, m) = conference_fixture(s).await;
+    s.put_covenant(
+        &sys(),
+        cid,
+        2022,
+        "Giao ước thi đua năm 2022",
+        "{\"criteria\":[1]}",
+        "{\"method\":{\"name\":\"mean\"}}",
+    )
+    .await
+    .unwrap();
     let sc = |scorer, target, p: f64| ScoreRow {
         scorer_id: scorer,
         target_id: target,
@@ -128,11 +104,51 @@ pub async fn conference_flow(s: Arc<dyn Store>) {
     assert_eq!(ind[0].value, 105.54);
     s.set_scoring_closed(&sys(), cid, 2022, true).await.unwrap();
     assert!(s.covenant(cid, 2022).await.unwrap().unwrap().scoring_closed);
+    verify_chain(s).await;
+}
 
+/// The cluster of five with its covenant of 2022 and a draft ballot «Suy tôn 2022».
+async fn draft_ballot(s: &dyn Store) -> (i64, Vec<i64>, BallotRow) {
+    let (cid, m) = conference_fixture(s).await;
+    s.put_covenant(&sys(), cid, 2022, "Giao ước", "{}", "{}")
+        .await
+        .unwrap();
     let b = s
         .create_ballot(&sys(), cid, 2022, "Suy tôn 2022", "{\"categories\":[]}")
         .await
         .unwrap();
+    (cid, m, b)
+}
+
+/// The ballot opened, one unit's own vote and three units' papers recorded: four papers.
+async fn voted_ballot(s: &dyn Store) -> (i64, Vec<i64>, BallotRow) {
+    let (cid, m, b) = draft_ballot(s).await;
+    let b = s
+        .open_ballot(&sys(), b.id, "{\"resolved\":true}", "abc")
+        .await
+        .unwrap();
+    s.cast_vote(&sys(), b.id, m[0], "{\"truong\":[\"a\"]}")
+        .await
+        .unwrap();
+    s.record_papers(
+        &sys(),
+        b.id,
+        &[m[1], m[2], m[3]],
+        &[
+            "{\"truong\":[\"b\"]}".into(),
+            "{\"truong\":[\"c\"]}".into(),
+            "{}".into(),
+        ],
+    )
+    .await
+    .unwrap();
+    (cid, m, b)
+}
+
+/// Not before it opens, opened once, one vote per unit.
+pub async fn a_ballot_takes_votes_only_while_open(s: Arc<dyn Store>) {
+    let s = &*s;
+    let (_, m, b) = draft_ballot(s).await;
     assert_eq!(b.status, BallotStatus::Draft);
     assert!(
         matches!(s.cast_vote(&sys(), b.id, m[0], "{}").await, Err(StoreError::Conflict(ref e)) if e.contains("chưa mở"))
@@ -160,6 +176,20 @@ pub async fn conference_flow(s: Arc<dyn Store>) {
         matches!(again, StoreError::Conflict(ref e) if e.contains("đã bỏ phiếu")),
         "{again:?}"
     );
+    verify_chain(s).await;
+}
+
+/// Papers recorded for absent voters come one per voter; the audit log never says what a unit
+/// chose.
+pub async fn papers_must_match_their_voters(s: Arc<dyn Store>) {
+    let s = &*s;
+    let (_, m, b) = draft_ballot(s).await;
+    s.open_ballot(&sys(), b.id, "{\"resolved\":true}", "abc")
+        .await
+        .unwrap();
+    s.cast_vote(&sys(), b.id, m[0], "{\"truong\":[\"a\"]}")
+        .await
+        .unwrap();
     assert!(
         s.record_papers(&sys(), b.id, &[m[1]], &["{}".into(), "{}".into()])
             .await
@@ -178,8 +208,7 @@ pub async fn conference_flow(s: Arc<dyn Store>) {
     .await
     .unwrap();
     assert_eq!(s.ballot_voters(b.id).await.unwrap().len(), 4);
-    let mut before = s.ballot_papers(b.id).await.unwrap();
-    before.sort();
+    assert_eq!(s.ballot_papers(b.id).await.unwrap().len(), 4);
     // Nothing in the audit log says what a unit chose.
     let log = s.audit_entries(0, 1000).await.unwrap();
     assert!(
@@ -187,24 +216,16 @@ pub async fn conference_flow(s: Arc<dyn Store>) {
             .filter(|e| e.action.starts_with("ballot."))
             .all(|e| !e.after.as_deref().unwrap_or("").contains("truong"))
     );
+    verify_chain(s).await;
+}
 
-    // A count that misses a paper (one cast while counting) is refused.
-    let stale = s
-        .close_ballot(
-            &sys(),
-            b.id,
-            BallotClose {
-                papers_counted: 3,
-                result_json: "{}".into(),
-                proposals: vec![],
-                next_year: None,
-            },
-        )
-        .await;
-    assert!(
-        matches!(stale, Err(StoreError::Conflict(ref m)) if m.contains("kiểm phiếu lại")),
-        "{stale:?}"
-    );
+/// Closing stores the result, the proposals and next year's roles, keeps every paper and
+/// takes no more votes.
+pub async fn closing_a_ballot_keeps_every_paper_and_elects_next_years_roles(s: Arc<dyn Store>) {
+    let s = &*s;
+    let (cid, m, b) = voted_ballot(s).await;
+    let mut before = s.ballot_papers(b.id).await.unwrap();
+    before.sort();
     let closed = s
         .close_ballot(
             &sys(),
@@ -255,7 +276,39 @@ pub async fn conference_flow(s: Arc<dyn Store>) {
     assert_eq!(y23.members[0].role, MemberRole::Leader);
     assert_eq!(y23.members[0].unit.id, m[2]);
     assert_eq!(s.ballots(cid, 2022).await.unwrap().len(), 1);
+    verify_chain(s).await;
+}
 
+/// A count that misses a paper (one cast while counting) is refused; the ballot stays open.
+pub async fn a_stale_count_is_refused(s: Arc<dyn Store>) {
+    let s = &*s;
+    let (cid, _, b) = voted_ballot(s).await;
+    let stale = s
+        .close_ballot(
+            &sys(),
+            b.id,
+            BallotClose {
+                papers_counted: 3,
+                result_json: "{}".into(),
+                proposals: vec![],
+                next_year: None,
+            },
+        )
+        .await;
+    assert!(
+        matches!(stale, Err(StoreError::Conflict(ref m)) if m.contains("kiểm phiếu lại")),
+        "{stale:?}"
+    );
+    assert_eq!(
+        s.ballots(cid, 2022).await.unwrap()[0].status,
+        BallotStatus::Open
+    );
+    verify_chain(s).await;
+}
+
+pub async fn rotation_is_stored(s: Arc<dyn Store>) {
+    let s = &*s;
+    let (cid, m) = conference_fixture(s).await;
     s.set_cluster_rotation(&sys(), cid, &[m[3], m[1], m[2]], 2)
         .await
         .unwrap();
@@ -264,50 +317,4 @@ pub async fn conference_flow(s: Arc<dyn Store>) {
         (vec![m[3], m[1], m[2]], 2)
     );
     verify_chain(s).await;
-}
-
-pub async fn one_vote_per_unit_under_concurrency(s: Arc<dyn Store>) {
-    let (cid, m) = conference_fixture(&*s).await;
-    s.put_covenant(&sys(), cid, 2022, "Giao ước", "{}", "{}")
-        .await
-        .unwrap();
-    let b = s
-        .create_ballot(&sys(), cid, 2022, "Suy tôn", "{}")
-        .await
-        .unwrap();
-    s.open_ballot(&sys(), b.id, "{}", "h").await.unwrap();
-    // 20 attempts by the same unit at once: one paper.
-    let mut tasks = Vec::new();
-    for i in 0..20 {
-        let s = s.clone();
-        let (bid, voter) = (b.id, m[0]);
-        tasks.push(tokio::spawn(async move {
-            s.cast_vote(
-                &Actor::system("vote"),
-                bid,
-                voter,
-                &format!("{{\"n\":{i}}}"),
-            )
-            .await
-        }));
-    }
-    // …and the four other units at the same time.
-    for voter in m[1..].iter().copied() {
-        let s = s.clone();
-        let bid = b.id;
-        tasks.push(tokio::spawn(async move {
-            s.cast_vote(&Actor::system("vote"), bid, voter, "{}").await
-        }));
-    }
-    let mut ok = 0;
-    for t in tasks {
-        match t.await.unwrap() {
-            Ok(()) => ok += 1,
-            Err(StoreError::Conflict(_)) => {}
-            Err(e) => panic!("unexpected error {e}"),
-        }
-    }
-    assert_eq!(ok, 5);
-    assert_eq!(s.ballot_voters(b.id).await.unwrap().len(), 5);
-    assert_eq!(s.ballot_papers(b.id).await.unwrap().len(), 5);
 }

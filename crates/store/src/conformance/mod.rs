@@ -1,113 +1,121 @@
 //! Scenarios every backend must pass, run by each backend's tests through
-//! `conformance_tests!`. They use only the `Store` trait; one module per storage area.
+//! `conformance_tests!`. They use only the `Store` trait.
+//!
+//! One module per storage area, named as the traits are (`crate::<area>`); `fixtures` holds
+//! what several areas build on. A scenario is a `pub async fn(Arc<dyn Store>)` in its area's
+//! module and is listed in `conformance_tests!` below, which runs it on the backend.
 
-use std::sync::Arc;
+mod fixtures;
 
-use tdkt_domain::access::{Grant, Role};
-use tdkt_domain::audit::ChainVerifier;
-use tdkt_domain::person::{Birth, Gender, TaskRating};
-use tdkt_domain::unit::{LineageKind, UnitKind};
-use time::macros::date;
-use time::{Duration, OffsetDateTime};
+pub mod accounts;
+pub mod audit;
+pub mod clusters;
+pub mod concurrency;
+pub mod conference;
+pub mod decisions;
+pub mod documents;
+pub mod dossiers;
+pub mod history;
+pub mod people;
+pub mod register;
+pub mod units;
 
-use crate::*;
+pub use fixtures::{new_person, new_unit};
 
-mod accounts;
-mod audit;
-mod clusters;
-mod conference;
-mod dossiers;
-mod history;
-mod people;
-mod units;
-mod writes;
-
-pub use accounts::*;
-pub use audit::*;
-pub use clusters::*;
-pub use conference::*;
-pub use dossiers::*;
-pub use history::*;
-pub use people::*;
-pub use units::*;
-pub use writes::*;
-
-/// Generates one `#[tokio::test]` per scenario. `$make` is an async expression giving
+/// Generates one `#[tokio::test]` per scenario, in a module per storage area (test names read
+/// `units::moving_a_unit_moves_its_subtree`). `$make` is an async expression giving
 /// `(Arc<dyn Store>, guard)`; the guard lives as long as the test (e.g. a temp database).
+/// Every scenario of `tdkt_store::conformance` is listed here, so every backend runs them all.
 #[macro_export]
 macro_rules! conformance_tests {
     ($make:expr) => {
-        $crate::conformance_tests!(@each $make;
-            units_tree_and_moves, lineage_merge, people_search_folds_diacritics,
-            people_scope_and_paging, positions_and_ratings, conflicts_are_clear,
-            failed_write_leaves_nothing, accounts_sessions_tokens, clusters_keep_historic_members, conference_flow, one_vote_per_unit_under_concurrency, history_titles_awards_initiatives, audit_chain_covers_every_write,
-            concurrent_writes_all_succeed, dossiers_versions_documents_decisions);
+        $crate::conformance_tests!(@areas $make;
+            units {
+                ancestors_children_and_roots,
+                moving_a_unit_moves_its_subtree_and_keeps_history,
+                a_unit_cannot_go_under_its_own_descendant,
+                unit_search_folds_diacritics,
+                a_merge_needs_every_predecessor_and_ends_them,
+                a_duplicate_unit_code_is_a_clear_conflict,
+            }
+            people {
+                people_search_folds_diacritics,
+                people_scope_and_paging,
+                a_position_change_before_the_current_one_is_refused,
+                a_position_change_closes_the_previous_position,
+                ratings_are_merged_by_year,
+                a_duplicate_cccd_is_a_clear_conflict,
+            }
+            accounts {
+                users_have_unique_names_and_their_grants,
+                login_failures_count_up_to_a_lock,
+                sessions_open_expire_and_close,
+                a_password_change_ends_every_session,
+                api_tokens_are_used_and_revoked,
+            }
+            clusters {
+                clusters_keep_historic_members,
+                a_duplicate_cluster_code_is_a_clear_conflict,
+            }
+            conference {
+                covenants_are_replaced_and_signed,
+                scores_are_replaced_and_closed,
+                a_ballot_takes_votes_only_while_open,
+                papers_must_match_their_voters,
+                closing_a_ballot_keeps_every_paper_and_elects_next_years_roles,
+                a_stale_count_is_refused,
+                rotation_is_stored,
+            }
+            history {
+                titles_are_merged_by_year_and_award,
+                award_records_are_for_a_person_or_a_unit,
+                initiatives_are_created_and_reviewed,
+                member_stats_count_the_positions_held_that_year,
+                an_initiative_is_used_by_one_award_only,
+                deleting_a_title_releases_its_initiative,
+                unit_initiatives_include_the_subtree_newest_first,
+                an_import_is_all_or_nothing,
+            }
+            dossiers {
+                a_new_dossier_is_a_numbered_draft,
+                a_step_applies_only_at_the_version_seen,
+            }
+            documents {
+                document_versions_share_one_stored_file,
+                uploads_are_on_the_timeline_but_keep_the_version,
+            }
+            decisions {
+                a_stale_version_issues_no_decision,
+                decisions_are_numbered_per_authority_and_year,
+            }
+            register {
+                a_decision_writes_the_register,
+            }
+            audit {
+                audit_chain_covers_every_write,
+                failed_write_leaves_nothing,
+            }
+            concurrency {
+                concurrent_writes_all_succeed,
+                one_vote_per_unit_under_concurrency,
+                concurrent_moves_from_one_version_have_one_winner,
+                decisions_signed_at_once_get_gapless_numbers,
+            }
+        );
     };
-    (@each $make:expr; $($name:ident),*) => {
+    (@areas $make:expr; $($area:ident { $($name:ident),* $(,)? })*) => {
         $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn $name() {
-                let (store, _guard) = $make.await;
-                $crate::conformance::$name(store).await;
+            mod $area {
+                #[allow(unused_imports)]
+                use super::*;
+                $(
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                    async fn $name() {
+                        let (store, _guard) = $make.await;
+                        $crate::conformance::$area::$name(store).await;
+                    }
+                )*
             }
         )*
     };
-}
-
-pub(crate) fn sys() -> Actor {
-    Actor::system("test")
-}
-
-pub fn new_unit(code: &str, name: &str, kind: UnitKind, parent: Option<i64>) -> NewUnit {
-    NewUnit {
-        code: code.into(),
-        kind,
-        name: name.into(),
-        short_name: None,
-        parent_id: parent,
-        valid_from: None,
-        valid_to: None,
-        note: None,
-        illustrative: false,
-    }
-}
-
-pub fn new_person(name: &str, unit: i64) -> NewPerson {
-    NewPerson {
-        full_name: name.into(),
-        gender: Gender::Male,
-        birth: Some(Birth::Year(1980)),
-        cccd: None,
-        unit_id: unit,
-        position: Some("Chuyên viên".into()),
-        position_since: date!(2020 - 01 - 01),
-        illustrative: false,
-        ratings: vec![],
-    }
-}
-
-pub(crate) async fn unit(s: &dyn Store, code: &str, parent: Option<i64>) -> UnitRow {
-    s.create_unit(
-        &sys(),
-        new_unit(code, &format!("Đơn vị {code}"), UnitKind::Other, parent),
-    )
-    .await
-    .expect("create unit")
-}
-
-pub(crate) async fn verify_chain(s: &dyn Store) -> i64 {
-    let mut v = ChainVerifier::default();
-    let mut after = 0;
-    loop {
-        let page = s.audit_entries(after, 100).await.unwrap();
-        if page.is_empty() {
-            break;
-        }
-        for e in &page {
-            v.push(e).unwrap_or_else(|b| panic!("chain broken: {b}"));
-        }
-        after = page.last().unwrap().seq;
-    }
-    let (seq, hash) = s.audit_head().await.unwrap();
-    v.finish(seq, &hash).unwrap()
 }

@@ -1,6 +1,12 @@
-//! People: folded name search, scope and paging, positions and ratings.
+//! `PersonStore`: folded name search, scope and paging, positions, ratings.
 
-use super::*;
+use std::sync::Arc;
+
+use tdkt_domain::person::{Birth, Gender, TaskRating};
+use time::macros::date;
+
+use super::fixtures::*;
+use crate::*;
 
 pub async fn people_search_folds_diacritics(s: Arc<dyn Store>) {
     let s = &*s;
@@ -156,8 +162,8 @@ pub async fn people_scope_and_paging(s: Arc<dyn Store>) {
     );
 }
 
-pub async fn positions_and_ratings(s: Arc<dyn Store>) {
-    let s = &*s;
+/// Phạm Thị Lan at the root, and the unit `so_noi_vu` she may move to.
+async fn lan(s: &dyn Store) -> (PersonRow, UnitRow) {
     let root = unit(s, "vn", None).await;
     let other = unit(s, "so_noi_vu", Some(root.id)).await;
     let mut np = new_person("Phạm Thị Lan", root.id);
@@ -167,8 +173,12 @@ pub async fn positions_and_ratings(s: Arc<dyn Store>) {
     let p = s.create_person(&sys(), np).await.unwrap();
     assert_eq!(p.birth, Some(Birth::Date(date!(1985 - 03 - 02))));
     assert_eq!(p.unit_name, "Đơn vị vn");
+    (p, other)
+}
 
-    let ch = |unit_id: i64, since| PersonChanges {
+/// A move to `unit_id` as head of office from `since`, with a 2022 rating.
+fn move_to(p: &PersonRow, unit_id: i64, since: time::Date) -> PersonChanges {
+    PersonChanges {
         full_name: p.full_name.clone(),
         gender: p.gender,
         birth: p.birth,
@@ -180,17 +190,39 @@ pub async fn positions_and_ratings(s: Arc<dyn Store>) {
             year: 2022,
             rating: TaskRating::Completed,
         }],
-    };
+    }
+}
+
+fn r(year: i32, rating: TaskRating) -> RatingRow {
+    RatingRow { year, rating }
+}
+
+/// A new position dated before the current one began is refused, and writes no rating.
+pub async fn a_position_change_before_the_current_one_is_refused(s: Arc<dyn Store>) {
+    let s = &*s;
+    let (p, other) = lan(s).await;
     let err = s
-        .update_person(&sys(), p.id, ch(other.id, date!(2019 - 01 - 01)))
+        .update_person(&sys(), p.id, move_to(&p, other.id, date!(2019 - 01 - 01)))
         .await
         .unwrap_err();
     assert!(
         matches!(err, StoreError::Invalid(ref i) if i.field == "ngay_nhan_chuc_vu"),
         "{err:?}"
     );
+    assert!(s.person_ratings(p.id).await.unwrap().is_empty());
+    assert_eq!(s.person_positions(p.id).await.unwrap().len(), 1);
+}
+
+/// A move ends the previous position the day before the new one; the update's rating is
+/// written with it.
+pub async fn a_position_change_closes_the_previous_position(s: Arc<dyn Store>) {
+    let s = &*s;
+    let (p, other) = lan(s).await;
+    s.update_person(&sys(), p.id, move_to(&p, other.id, date!(2019 - 01 - 01)))
+        .await
+        .unwrap_err();
     let moved = s
-        .update_person(&sys(), p.id, ch(other.id, date!(2024 - 03 - 01)))
+        .update_person(&sys(), p.id, move_to(&p, other.id, date!(2024 - 03 - 01)))
         .await
         .unwrap();
     assert_eq!(moved.unit_id, other.id);
@@ -199,13 +231,20 @@ pub async fn positions_and_ratings(s: Arc<dyn Store>) {
     assert_eq!(pos[0].unit_id, other.id);
     assert_eq!(pos[0].end_date, None);
     assert_eq!(pos[1].end_date, Some(date!(2024 - 02 - 29)));
-
-    let r = |year, rating| RatingRow { year, rating };
     // The refused update wrote no rating; the accepted one wrote its 2022 rating with it.
     assert_eq!(
         s.person_ratings(p.id).await.unwrap(),
         [r(2022, TaskRating::Completed)]
     );
+}
+
+/// Ratings put for some years replace those years only; an unknown person is not found.
+pub async fn ratings_are_merged_by_year(s: Arc<dyn Store>) {
+    let s = &*s;
+    let (p, other) = lan(s).await;
+    s.update_person(&sys(), p.id, move_to(&p, other.id, date!(2024 - 03 - 01)))
+        .await
+        .unwrap();
     s.put_ratings(
         &sys(),
         p.id,
@@ -229,6 +268,25 @@ pub async fn positions_and_ratings(s: Arc<dyn Store>) {
     assert!(matches!(
         s.put_ratings(&sys(), 999_999, &[r(2023, TaskRating::Good)])
             .await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+/// A CCCD already held by someone is a conflict that names it; an unknown id is not found.
+pub async fn a_duplicate_cccd_is_a_clear_conflict(s: Arc<dyn Store>) {
+    let s = &*s;
+    let root = unit(s, "vn", None).await;
+    let mut a = new_person("Hoàng Văn An", root.id);
+    a.cccd = Some("001080000001".into());
+    s.create_person(&sys(), a.clone()).await.unwrap();
+    a.full_name = "Hoàng Văn Bình".into();
+    let err = s.create_person(&sys(), a).await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(ref m) if m.contains("CCCD")),
+        "{err:?}"
+    );
+    assert!(matches!(
+        s.person(424_242).await,
         Err(StoreError::NotFound(_))
     ));
 }

@@ -1,29 +1,76 @@
-//! Units: the tree, moves with history, lineage of merges.
+//! `UnitStore`: the tree, moves with their history, lineage, folded search.
 
-use super::*;
+use std::sync::Arc;
 
-pub async fn units_tree_and_moves(s: Arc<dyn Store>) {
-    let s = &*s;
+use tdkt_domain::unit::{LineageKind, UnitKind};
+use time::macros::date;
+
+use super::fixtures::*;
+use crate::*;
+
+/// vn ─┬─ a ── a1 ── a11
+///     └─ b
+struct Tree {
+    root: UnitRow,
+    a: UnitRow,
+    a1: UnitRow,
+    a11: UnitRow,
+    b: UnitRow,
+}
+
+async fn tree(s: &dyn Store) -> Tree {
     let root = unit(s, "vn", None).await;
     let a = unit(s, "a", Some(root.id)).await;
     let a1 = unit(s, "a1", Some(a.id)).await;
     let a11 = unit(s, "a11", Some(a1.id)).await;
     let b = unit(s, "b", Some(root.id)).await;
+    Tree {
+        root,
+        a,
+        a1,
+        a11,
+        b,
+    }
+}
 
-    let anc: Vec<String> = s
-        .unit_ancestors(a11.id)
+async fn ancestors(s: &dyn Store, id: i64) -> Vec<String> {
+    s.unit_ancestors(id)
         .await
         .unwrap()
         .into_iter()
         .map(|u| u.code)
-        .collect();
-    assert_eq!(anc, ["a1", "a", "vn"]);
-    assert_eq!(s.unit(a.id).await.unwrap().child_count, 1);
-    assert_eq!(s.unit_by_code("a1").await.unwrap().id, a1.id);
+        .collect()
+}
+
+/// Moves a1 (with its child) under b from 2025-07-01.
+async fn move_a1_under_b(s: &dyn Store, t: &Tree) -> UnitRow {
+    s.update_unit(
+        &sys(),
+        t.a1.id,
+        UnitChanges {
+            kind: t.a1.kind,
+            name: t.a1.name.clone(),
+            short_name: None,
+            parent_id: Some(t.b.id),
+            valid_to: None,
+            note: None,
+            effective: date!(2025 - 07 - 01),
+        },
+    )
+    .await
+    .unwrap()
+}
+
+pub async fn ancestors_children_and_roots(s: Arc<dyn Store>) {
+    let s = &*s;
+    let t = tree(s).await;
+    assert_eq!(ancestors(s, t.a11.id).await, ["a1", "a", "vn"]);
+    assert_eq!(s.unit(t.a.id).await.unwrap().child_count, 1);
+    assert_eq!(s.unit_by_code("a1").await.unwrap().id, t.a1.id);
 
     let kids = s
         .list_units(&UnitFilter {
-            parent: Some(Some(root.id)),
+            parent: Some(Some(t.root.id)),
             ..Default::default()
         })
         .await
@@ -38,50 +85,37 @@ pub async fn units_tree_and_moves(s: Arc<dyn Store>) {
         .unwrap();
     assert_eq!(
         roots.items.iter().map(|u| u.id).collect::<Vec<_>>(),
-        [root.id]
+        [t.root.id]
     );
+}
 
-    // Move a1 (with its child) under b: the whole subtree follows, the old parent is history.
-    let moved = s
-        .update_unit(
-            &sys(),
-            a1.id,
-            UnitChanges {
-                kind: a1.kind,
-                name: a1.name.clone(),
-                short_name: None,
-                parent_id: Some(b.id),
-                valid_to: None,
-                note: None,
-                effective: date!(2025 - 07 - 01),
-            },
-        )
-        .await
-        .unwrap();
-    assert_eq!(moved.parent_id, Some(b.id));
-    let anc: Vec<String> = s
-        .unit_ancestors(a11.id)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|u| u.code)
-        .collect();
-    assert_eq!(anc, ["a1", "b", "vn"]);
-    let hist = s.unit_history(a1.id).await.unwrap();
+/// Move a1 (with its child) under b: the whole subtree follows, the old parent is history.
+pub async fn moving_a_unit_moves_its_subtree_and_keeps_history(s: Arc<dyn Store>) {
+    let s = &*s;
+    let t = tree(s).await;
+    let moved = move_a1_under_b(s, &t).await;
+    assert_eq!(moved.parent_id, Some(t.b.id));
+    assert_eq!(ancestors(s, t.a11.id).await, ["a1", "b", "vn"]);
+    let hist = s.unit_history(t.a1.id).await.unwrap();
     assert_eq!(hist.len(), 1);
-    assert_eq!(hist[0].parent_id, Some(a.id));
+    assert_eq!(hist[0].parent_id, Some(t.a.id));
     assert_eq!(hist[0].valid_to, date!(2025 - 06 - 30));
+}
 
-    // A unit cannot go under its own descendant.
+/// Once a1 is under b, b cannot go under a11.
+pub async fn a_unit_cannot_go_under_its_own_descendant(s: Arc<dyn Store>) {
+    let s = &*s;
+    let t = tree(s).await;
+    move_a1_under_b(s, &t).await;
     let err = s
         .update_unit(
             &sys(),
-            b.id,
+            t.b.id,
             UnitChanges {
-                kind: b.kind,
-                name: b.name.clone(),
+                kind: t.b.kind,
+                name: t.b.name.clone(),
                 short_name: None,
-                parent_id: Some(a11.id),
+                parent_id: Some(t.a11.id),
                 valid_to: None,
                 note: None,
                 effective: date!(2025 - 08 - 01),
@@ -93,8 +127,12 @@ pub async fn units_tree_and_moves(s: Arc<dyn Store>) {
         matches!(err, StoreError::Invalid(ref i) if i.field == "don_vi_cap_tren"),
         "{err:?}"
     );
+}
 
-    // Folded substring search on names and codes: "Đơn vị" is found as "don vi".
+/// Folded substring search on names and codes: "Đơn vị" is found as "don vi".
+pub async fn unit_search_folds_diacritics(s: Arc<dyn Store>) {
+    let s = &*s;
+    tree(s).await;
     let codes = |q: &'static str| async move {
         s.list_units(&UnitFilter {
             q: Some(q.into()),
@@ -112,7 +150,9 @@ pub async fn units_tree_and_moves(s: Arc<dyn Store>) {
     assert!(codes("đơn vị z").await.is_empty());
 }
 
-pub async fn lineage_merge(s: Arc<dyn Store>) {
+/// A merge must name every unit it ends; the old units end the day before, keep their names,
+/// and the event is on each side's lineage.
+pub async fn a_merge_needs_every_predecessor_and_ends_them(s: Arc<dyn Store>) {
     let s = &*s;
     let root = unit(s, "vn", None).await;
     let gl = unit(s, "gia_lai_cu", Some(root.id)).await;
@@ -182,4 +222,22 @@ pub async fn lineage_merge(s: Arc<dyn Store>) {
         active.items.iter().map(|u| u.id).collect::<Vec<_>>(),
         [merged.id]
     );
+}
+
+/// A taken code is a conflict said in Vietnamese; an unknown id is not found.
+pub async fn a_duplicate_unit_code_is_a_clear_conflict(s: Arc<dyn Store>) {
+    let s = &*s;
+    unit(s, "vn", None).await;
+    let err = s
+        .create_unit(&sys(), new_unit("vn", "Trùng", UnitKind::Other, None))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(ref m) if m == "Mã đơn vị đã tồn tại"),
+        "{err:?}"
+    );
+    assert!(matches!(
+        s.unit(424_242).await,
+        Err(StoreError::NotFound(_))
+    ));
 }

@@ -48,45 +48,48 @@ async fn history_feeds_the_verdicts(b: Backend) {
 
     // Titles and an award through the person page's forms.
     for year in ["2021", "2023", "2025"] {
-        let r = clerk
-            .post(s.url(&format!("/ca-nhan/{person}/danh-hieu")))
-            .form(&[
-                ("_csrf", csrf.as_str()),
-                ("nam", year),
-                ("ma", "chien_si_thi_dua_co_so"),
-                ("quyet_dinh", ""),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let r = s
+            .post_form(
+                &clerk,
+                &format!("/ca-nhan/{person}/danh-hieu"),
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("nam", year),
+                    ("ma", "chien_si_thi_dua_co_so"),
+                    ("quyet_dinh", ""),
+                ],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
     }
-    let r = clerk
-        .post(s.url(&format!("/ca-nhan/{person}/danh-hieu")))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("nam", "2025"),
-            ("ma", "bang_khen_tinh"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = s
+        .post_form(
+            &clerk,
+            &format!("/ca-nhan/{person}/danh-hieu"),
+            &[
+                ("_csrf", csrf.as_str()),
+                ("nam", "2025"),
+                ("ma", "bang_khen_tinh"),
+            ],
+        )
+        .await;
     assert_eq!(
         r.status(),
         StatusCode::UNPROCESSABLE_ENTITY,
         "a form of commendation is not a title"
     );
-    let r = clerk
-        .post(s.url(&format!("/ca-nhan/{person}/khen-thuong")))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("ma", "bang_khen_tinh"),
-            ("ngay", "2019-12-20"),
-            ("quyet_dinh", "123/QĐ-UBND"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = s
+        .post_form(
+            &clerk,
+            &format!("/ca-nhan/{person}/khen-thuong"),
+            &[
+                ("_csrf", csrf.as_str()),
+                ("ma", "bang_khen_tinh"),
+                ("ngay", "2019-12-20"),
+                ("quyet_dinh", "123/QĐ-UBND"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let html = page(&clerk).await.unwrap().text().await.unwrap();
     assert!(
@@ -323,14 +326,7 @@ async fn collective_verdicts(b: Backend) {
         .find(|x| x["award"] == "tap_the_lao_dong_xuat_sac")
         .unwrap();
     assert_eq!(ldxs["verdict"], "not_eligible");
-    let page = admin
-        .get(s.url(&format!("/don-vi/{unit}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = s.page(&admin, &format!("/don-vi/{unit}")).await;
     assert!(
         page.contains("Xét điều kiện danh hiệu tập thể")
             && page.contains("Tập thể lao động xuất sắc"),
@@ -426,38 +422,25 @@ async fn local_award_kinds(b: Backend) {
         body.contains("«hinh_thu»") && body.contains("danh_hieu, hinh_thuc"),
         "{body}"
     );
-    let catalog = admin
-        .get(s.url("/danh-muc"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let catalog = s.page(&admin, "/danh-muc").await;
     assert!(
         catalog.contains("Giấy khen của Giám đốc Sở Nội vụ (địa phương)")
             && catalog.contains("702.000 đồng")
     );
-    let r = clerk
-        .post(s.url(&format!("/ca-nhan/{person}/khen-thuong")))
-        .form(&[
-            ("_csrf", clerk_csrf.as_str()),
-            ("ma", "giay_khen_so_noi_vu"),
-            ("ngay", "2025-01-15"),
-            ("quyet_dinh", "7/QĐ-SNV"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = s
+        .post_form(
+            &clerk,
+            &format!("/ca-nhan/{person}/khen-thuong"),
+            &[
+                ("_csrf", clerk_csrf.as_str()),
+                ("ma", "giay_khen_so_noi_vu"),
+                ("ngay", "2025-01-15"),
+                ("quyet_dinh", "7/QĐ-SNV"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let page = clerk
-        .get(s.url(&format!("/ca-nhan/{person}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = s.page(&clerk, &format!("/ca-nhan/{person}")).await;
     assert!(
         page.contains("Giấy khen của Giám đốc Sở Nội vụ") && page.contains("7/QĐ-SNV"),
         "{page}"

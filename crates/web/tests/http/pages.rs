@@ -21,35 +21,30 @@ async fn login_sets_a_safe_cookie_and_throttles(b: Backend) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers()[LOCATION], "/dang-nhap?tiep=/ca-nhan%3Fq%3Dduc");
 
-    let page = c
-        .get(s.url("/dang-nhap"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = s.page(&c, "/dang-nhap").await;
     let csrf = hidden(&page, "_csrf");
     // Without the form token: refused, nothing else happens.
-    let r = c
-        .post(s.url("/dang-nhap"))
-        .form(&[("ten_dang_nhap", "quantri"), ("mat_khau", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let r = s
+        .post_form(
+            &c,
+            "/dang-nhap",
+            &[("ten_dang_nhap", "quantri"), ("mat_khau", PASSWORD)],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert!(r.text().await.unwrap().contains("CSRF"));
 
-    let wrong = c
-        .post(s.url("/dang-nhap"))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("ten_dang_nhap", "quantri"),
-            ("mat_khau", "sai"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let wrong = s
+        .post_form(
+            &c,
+            "/dang-nhap",
+            &[
+                ("_csrf", csrf.as_str()),
+                ("ten_dang_nhap", "quantri"),
+                ("mat_khau", "sai"),
+            ],
+        )
+        .await;
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
     let body = wrong.text().await.unwrap();
     assert!(body.contains("Tên đăng nhập hoặc mật khẩu không đúng"));
@@ -58,17 +53,18 @@ async fn login_sets_a_safe_cookie_and_throttles(b: Backend) {
         "the user name stays in the form"
     );
 
-    let ok = c
-        .post(s.url("/dang-nhap"))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("ten_dang_nhap", "quantri"),
-            ("mat_khau", PASSWORD),
-            ("tiep", "/ca-nhan?q=duc"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let ok = s
+        .post_form(
+            &c,
+            "/dang-nhap",
+            &[
+                ("_csrf", csrf.as_str()),
+                ("ten_dang_nhap", "quantri"),
+                ("mat_khau", PASSWORD),
+                ("tiep", "/ca-nhan?q=duc"),
+            ],
+        )
+        .await;
     assert_eq!(ok.status(), StatusCode::SEE_OTHER);
     assert_eq!(ok.headers()[LOCATION], "/ca-nhan?q=duc");
     let cookie = ok
@@ -86,37 +82,24 @@ async fn login_sets_a_safe_cookie_and_throttles(b: Backend) {
 
     // An external "next" is not followed.
     let c2 = Server::browser();
-    let p2 = c2
-        .get(s.url("/dang-nhap"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let r = c2
-        .post(s.url("/dang-nhap"))
-        .form(&[
-            ("_csrf", hidden(&p2, "_csrf").as_str()),
-            ("ten_dang_nhap", "quantri"),
-            ("mat_khau", PASSWORD),
-            ("tiep", "//evil.example/"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let p2 = s.page(&c2, "/dang-nhap").await;
+    let r = s
+        .post_form(
+            &c2,
+            "/dang-nhap",
+            &[
+                ("_csrf", hidden(&p2, "_csrf").as_str()),
+                ("ten_dang_nhap", "quantri"),
+                ("mat_khau", PASSWORD),
+                ("tiep", "//evil.example/"),
+            ],
+        )
+        .await;
     assert_eq!(r.headers()[LOCATION], "/");
 
     // Three wrong passwords (the test limit) lock the account: 429 with the time.
     let c3 = Server::browser();
-    let p3 = c3
-        .get(s.url("/dang-nhap"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let p3 = s.page(&c3, "/dang-nhap").await;
     let t3 = hidden(&p3, "_csrf");
     let mut last = None;
     for _ in 0..3 {
@@ -194,14 +177,7 @@ async fn pages_render_in_vietnamese(b: Backend) {
         .map(|t| (0, t))
         .unwrap();
     assert!(children.contains("Sở Nội vụ tỉnh Đắk Lắk"));
-    let unit_page = c
-        .get(s.url(&format!("/don-vi/{}", a.id)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let unit_page = s.page(&c, &format!("/don-vi/{}", a.id)).await;
     assert!(unit_page.contains("Lịch sử biến động") && unit_page.contains("Nguyễn Văn Đức"));
 
     let (_, people) = get("/ca-nhan?q=NGUYEN%20VAN%20DUC").await;
@@ -214,14 +190,7 @@ async fn pages_render_in_vietnamese(b: Backend) {
         .next()
         .unwrap()
         .to_string();
-    let person = c
-        .get(s.url(&format!("/ca-nhan/{person_id}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let person = s.page(&c, &format!("/ca-nhan/{person_id}")).await;
     assert!(person.contains("Quá trình công tác"));
 
     let (st, account) = get("/tai-khoan").await;
@@ -241,26 +210,12 @@ async fn pages_render_in_vietnamese(b: Backend) {
     }
     let css = c.get(s.url("/static/app.css")).send().await.unwrap();
     assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
-    let htmx = c
-        .get(s.url("/static/htmx.min.js"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let htmx = s.page(&c, "/static/htmx.min.js").await;
     assert!(htmx.contains("htmx"));
 
     // A clerk of Đắk Lắk sees Đắk Lắk's people only, and gets 403 on Gia Lai's person.
     let (clerk, _) = s.login("canbo").await;
-    let people = clerk
-        .get(s.url("/ca-nhan?q=duc"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let people = s.page(&clerk, "/ca-nhan?q=duc").await;
     assert!(people.contains("1 người"), "{people}");
     let gia_lai_person =
         s.t.store()
@@ -340,12 +295,9 @@ async fn csrf_is_required(b: Backend) {
     assert_eq!(ok.status(), StatusCode::OK);
 
     // Logout is a POST too, and ends the session.
-    let r = c
-        .post(s.url("/dang-xuat"))
-        .form(&[("_csrf", token.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r = s
+        .post_form(&c, "/dang-xuat", &[("_csrf", token.as_str())])
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         c.get(s.url("/")).send().await.unwrap().status(),
@@ -358,35 +310,22 @@ async fn demo_walkthrough(b: Backend) {
     tdkt_app::demo::load(&t.app).await.unwrap();
     let s = Server::serve(t).await;
     let c = Server::browser();
-    let page = c
-        .get(s.url("/dang-nhap"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let r = c
-        .post(s.url("/dang-nhap"))
-        .form(&[
-            ("_csrf", hidden(&page, "_csrf").as_str()),
-            ("ten_dang_nhap", "chuyenvien"),
-            ("mat_khau", tdkt_app::demo::DEMO_PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let page = s.page(&c, "/dang-nhap").await;
+    let r = s
+        .post_form(
+            &c,
+            "/dang-nhap",
+            &[
+                ("_csrf", hidden(&page, "_csrf").as_str()),
+                ("ten_dang_nhap", "chuyenvien"),
+                ("mat_khau", tdkt_app::demo::DEMO_PASSWORD),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let store = s.t.store();
     let gia_lai = store.unit_by_code("gia_lai").await.unwrap().id;
-    let body = c
-        .get(s.url(&format!("/don-vi/{gia_lai}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = s.page(&c, &format!("/don-vi/{gia_lai}")).await;
     assert!(
         body.contains("Sáp nhập")
             && body.contains("Tỉnh Bình Định")
@@ -394,36 +333,15 @@ async fn demo_walkthrough(b: Backend) {
         "{body}"
     );
     let binh_dinh = store.unit_by_code("binh_dinh").await.unwrap().id;
-    let body = c
-        .get(s.url(&format!("/don-vi/{binh_dinh}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = s.page(&c, &format!("/don-vi/{binh_dinh}")).await;
     assert!(body.contains("hết hiệu lực từ ngày 01/07/2025"));
     assert!(
         body.contains("Năm 2023") && body.contains("Cụm trưởng"),
         "cluster role of 2023 shown on the unit page"
     );
-    let clusters = c
-        .get(s.url("/cum-thi-dua"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let clusters = s.page(&c, "/cum-thi-dua").await;
     assert!(clusters.contains("Tây Nguyên"));
-    let people = c
-        .get(s.url("/ca-nhan?q=nguyen+van+duc"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let people = s.page(&c, "/ca-nhan?q=nguyen+van+duc").await;
     assert!(
         people.contains("Nguyễn Văn Đức")
             && people.contains("Cần Thơ")

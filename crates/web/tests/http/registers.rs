@@ -85,51 +85,39 @@ async fn initiatives_page(b: Backend) {
     assert!(r.text().await.unwrap().contains("Mã sáng kiến đã tồn tại"));
     // The council (specialist) reviews it from the page.
     let (spec, spec_csrf) = s.login("quantri").await;
-    let html = spec
-        .get(s.url(&format!("/sang-kien?don_vi={unit}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = s.page(&spec, &format!("/sang-kien?don_vi={unit}")).await;
     assert!(html.contains("Xét công nhận"));
     let id = listed[0].id;
-    let r = spec
-        .post(s.url(&format!("/sang-kien/{id}/xet")))
-        .form(&[
-            ("_csrf", spec_csrf.as_str()),
-            ("don_vi", &unit.to_string()),
-            ("pham_vi", "tinh"),
-            ("ngay", "2099-01-01"),
-            ("hieu_qua", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = s
+        .post_form(
+            &spec,
+            &format!("/sang-kien/{id}/xet"),
+            &[
+                ("_csrf", spec_csrf.as_str()),
+                ("don_vi", &unit.to_string()),
+                ("pham_vi", "tinh"),
+                ("ngay", "2099-01-01"),
+                ("hieu_qua", ""),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("tương lai"));
-    let r = spec
-        .post(s.url(&format!("/sang-kien/{id}/xet")))
-        .form(&[
-            ("_csrf", spec_csrf.as_str()),
-            ("don_vi", &unit.to_string()),
-            ("pham_vi", "tinh"),
-            ("ngay", "2025-10-01"),
-            ("hieu_qua", "Giảm một nửa thời gian lập hồ sơ"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = s
+        .post_form(
+            &spec,
+            &format!("/sang-kien/{id}/xet"),
+            &[
+                ("_csrf", spec_csrf.as_str()),
+                ("don_vi", &unit.to_string()),
+                ("pham_vi", "tinh"),
+                ("ngay", "2025-10-01"),
+                ("hieu_qua", "Giảm một nửa thời gian lập hồ sơ"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let html = spec
-        .get(s.url(&format!("/sang-kien?don_vi={unit}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = s.page(&spec, &format!("/sang-kien?don_vi={unit}")).await;
     assert!(html.contains("Cấp bộ, ngành, tỉnh, 01/10/2025"), "{html}");
     assert!(html.contains("Giảm một nửa thời gian lập hồ sơ"));
     // Another province's clerk sees nothing of it.
@@ -159,29 +147,31 @@ async fn unit_forms_and_upload(b: Backend) {
     let unit = store.unit_by_code("tinh_a").await.unwrap().id;
     let (admin, csrf) = s.login("quantri").await;
     // The collective's rating of a year, with its discipline count.
-    let r = admin
-        .post(s.url(&format!("/don-vi/{unit}/xep-loai")))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("nam", "2025"),
-            ("xep_loai", "htxsnv"),
-            ("ky_luat", "0"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = s
+        .post_form(
+            &admin,
+            &format!("/don-vi/{unit}/xep-loai"),
+            &[
+                ("_csrf", csrf.as_str()),
+                ("nam", "2025"),
+                ("xep_loai", "htxsnv"),
+                ("ky_luat", "0"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(store.unit_ratings(unit).await.unwrap().len(), 1);
-    let r = admin
-        .post(s.url(&format!("/don-vi/{unit}/xep-loai")))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("nam", "hai nghìn"),
-            ("xep_loai", "htxsnv"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = s
+        .post_form(
+            &admin,
+            &format!("/don-vi/{unit}/xep-loai"),
+            &[
+                ("_csrf", csrf.as_str()),
+                ("nam", "hai nghìn"),
+                ("xep_loai", "htxsnv"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         r.text()
@@ -189,14 +179,7 @@ async fn unit_forms_and_upload(b: Backend) {
             .unwrap()
             .contains("«hai nghìn» không phải là năm")
     );
-    let html = admin
-        .get(s.url(&format!("/don-vi/{unit}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = s.page(&admin, &format!("/don-vi/{unit}")).await;
     assert!(html.contains("Hoàn thành xuất sắc nhiệm vụ"));
     assert!(html.contains("nhap-lich-su"));
 
@@ -232,14 +215,7 @@ async fn unit_forms_and_upload(b: Backend) {
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let to = r.headers()["location"].to_str().unwrap().to_string();
-    let html = admin
-        .get(s.url(&to))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = s.page(&admin, &to).await;
     assert!(html.contains("Đã nhập 1 dòng"), "{html}");
     // An XLSX workbook with an error: the row is named, nothing written.
     let book = xlsx(&[
@@ -264,27 +240,13 @@ async fn unit_forms_and_upload(b: Backend) {
 async fn local_kind_form(b: Backend) {
     let s = Server::start(b).await;
     let (clerk, _) = s.login("canbo").await;
-    let html = clerk
-        .get(s.url("/danh-muc"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = s.page(&clerk, "/danh-muc").await;
     assert!(
         !html.contains("loai-rieng\""),
         "only administrators get the form"
     );
     let (admin, csrf) = s.login("quantri").await;
-    let html = admin
-        .get(s.url("/danh-muc"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = s.page(&admin, "/danh-muc").await;
     assert!(html.contains("Thêm loại khen thưởng của địa phương"));
     let vn = s.t.store().unit_by_code("vn").await.unwrap().id;
     let body = |bonus: &str| {

@@ -109,6 +109,29 @@ impl Server {
         format!("{}{path}", self.base)
     }
 
+    /// Posts a form as `client` (a logged-in browser puts its `_csrf` among the fields);
+    /// redirects are not followed, so the caller sees the 303 and its `Location`.
+    pub async fn post_form<F: serde::Serialize + ?Sized>(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        form: &F,
+    ) -> reqwest::Response {
+        client.post(self.url(path)).form(form).send().await.unwrap()
+    }
+
+    /// A page's text as `client` sees it, whatever the status.
+    pub async fn page(&self, client: &reqwest::Client, path: &str) -> String {
+        client
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     /// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
     pub fn browser() -> reqwest::Client {
         reqwest::Client::builder()

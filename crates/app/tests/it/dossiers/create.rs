@@ -1,10 +1,120 @@
-//! Drafts and their input: bad input refused in Vietnamese, nothing written.
+//! Drafts: the unit prepares a dossier; the deciding authority is found, the list of nominees
+//! can be edited, and bad input is refused in Vietnamese with nothing written.
 
-use super::*;
+use tdkt_app::dossiers::{DossierInput, NomineeInput};
+use tdkt_app::on_both;
+use tdkt_app::testing::Backend;
+use tdkt_domain::dossier::State;
+use tdkt_domain::unit::UnitKind;
+use tdkt_store::conformance::new_unit;
+use tdkt_store::{Actor, DossierFilter};
 
-on_both!(invalid_input_is_refused_in_vietnamese_and_writes_nothing);
+use super::fixtures::*;
 
-async fn invalid_input_is_refused_in_vietnamese_and_writes_nothing(b: Backend) {
+on_both!(
+    a_draft_is_decided_by_the_nearest_province,
+    editing_the_list_keeps_the_old_rows_marked_removed,
+    invalid_nominees_are_refused_in_vietnamese_and_write_nothing,
+);
+
+/// The list the unit starts with: Đức, Bình and the school.
+fn first_list(w: &World) -> Vec<NomineeInput> {
+    vec![
+        person_nominee(w.duc.id, "bang_khen_tinh", "Hoàn thành xuất sắc nhiệm vụ"),
+        person_nominee(
+            w.binh.id,
+            "chien_si_thi_dua_co_so",
+            "Có một sáng kiến cấp cơ sở",
+        ),
+        unit_nominee(
+            w.school.id,
+            "co_thi_dua_tinh",
+            "Dẫn đầu khối thi đua các trường",
+        ),
+    ]
+}
+
+async fn a_draft_is_decided_by_the_nearest_province(b: Backend) {
+    let w = world(b).await;
+    let d =
+        w.t.app
+            .create_dossier(
+                &w.clerk,
+                DossierInput {
+                    title: "Đề nghị khen thưởng năm học 2025-2026".into(),
+                    unit_id: w.dept.id,
+                    authority_id: None,
+                    kind: "cong_trang".into(),
+                    year: 2026,
+                    movement: Some("Thi đua dạy tốt, học tốt".into()),
+                    cluster_proposal_id: None,
+                    nominees: first_list(&w),
+                },
+            )
+            .await
+            .unwrap();
+    assert_eq!(
+        d.authority_id, w.province.id,
+        "the nearest province decides, not the nation above it"
+    );
+    assert_eq!((d.state, d.version), (State::Draft, 1));
+    assert_eq!(d.code, format!("HS-2026-{:05}", d.id));
+    Trail::new(d.id).check(&w, 1, "tạo hồ sơ").await;
+}
+
+/// A new list replaces the old one at the next version; the first list is still in the
+/// database, marked removed.
+async fn editing_the_list_keeps_the_old_rows_marked_removed(b: Backend) {
+    let w = world(b).await;
+    let s = w.t.store();
+    // A spare unit whose note receives counts made with raw SQL (raw_exec only executes).
+    s.create_unit(
+        &Actor::system("test"),
+        new_unit("dem", "Ô đếm", UnitKind::Other, None),
+    )
+    .await
+    .unwrap();
+    let d = w.draft("cong_trang", first_list(&w)).await;
+    let mut trail = Trail::new(d.id);
+    trail.check(&w, 1, "tạo hồ sơ").await;
+    let list = vec![
+        person_nominee(
+            w.duc.id,
+            "bang_khen_tinh",
+            "Hoàn thành xuất sắc nhiệm vụ năm học 2025-2026, có 2 sáng kiến cấp cơ sở",
+        ),
+        person_nominee(
+            w.binh.id,
+            "chien_si_thi_dua_co_so",
+            "Có một sáng kiến cấp cơ sở",
+        ),
+        unit_nominee(
+            w.school.id,
+            "co_thi_dua_tinh",
+            "Dẫn đầu khối thi đua các trường THPT",
+        ),
+    ];
+    let d =
+        w.t.app
+            .update_nominees(&w.clerk, d.id, 1, &list)
+            .await
+            .unwrap();
+    assert_eq!((d.state, d.version), (State::Draft, 2));
+    assert_eq!(d.nominees.len(), 3);
+    assert!(d.nominees[0].summary.contains("2 sáng kiến"));
+    trail.check(&w, 1, "sửa danh sách").await;
+    w.t.raw_exec(
+        "UPDATE units SET note = CAST((SELECT COUNT(*) FROM dossier_nominees WHERE removed = TRUE) AS TEXT) || '/' || CAST((SELECT COUNT(*) FROM dossier_nominees) AS TEXT) WHERE code = 'dem'",
+    )
+    .await;
+    assert_eq!(
+        s.unit_by_code("dem").await.unwrap().note.as_deref(),
+        Some("3/6"),
+        "removed / all nominee rows"
+    );
+}
+
+async fn invalid_nominees_are_refused_in_vietnamese_and_write_nothing(b: Backend) {
     let w = world(b).await;
     let app = &w.t.app;
     let s = w.t.store();
@@ -80,141 +190,4 @@ async fn invalid_input_is_refused_in_vietnamese_and_writes_nothing(b: Backend) {
         assert!(m.contains(text), "{m}");
     }
     assert!(s.list_dossiers(&all).await.unwrap().is_empty());
-
-    // ---- files
-    let d = create(vec![
-        person_nominee(w.duc.id, "bang_khen_tinh", "Hoàn thành xuất sắc nhiệm vụ"),
-        person_nominee(w.binh.id, "giay_khen", "Hoàn thành tốt nhiệm vụ được giao"),
-    ])
-    .await
-    .unwrap();
-    let id = d.id;
-    let upload = |app: &tdkt_app::App, slot: &str, name: &str, bytes: Vec<u8>| {
-        let app = app.clone();
-        let (clerk, slot, name) = (w.clerk.clone(), slot.to_string(), name.to_string());
-        async move {
-            app.add_document(&clerk, id, None, &slot, None, &name, bytes)
-                .await
-        }
-    };
-    let (f, m) = invalid(
-        refused(
-            &w,
-            Some(id),
-            upload(
-                app,
-                "to_trinh",
-                "to-trinh.pdf",
-                b"Day khong phai PDF".to_vec(),
-            ),
-        )
-        .await,
-    );
-    assert_eq!(f, "tep");
-    assert!(
-        m.contains("không phải PDF, DOCX, XLSX, PNG hoặc JPEG"),
-        "{m}"
-    );
-    let (_, m) = invalid(
-        refused(
-            &w,
-            Some(id),
-            upload(
-                app,
-                "to_trinh",
-                "to-trinh.docx",
-                b"PK\x03\x04 chi la zip".to_vec(),
-            ),
-        )
-        .await,
-    );
-    assert!(m.contains("không phải PDF"), "{m}");
-    let (_, m) = invalid(refused(&w, Some(id), upload(app, "to_trinh", "rong.pdf", vec![])).await);
-    assert!(m.contains("Tệp rỗng"), "{m}");
-    let (f, _) = invalid(refused(&w, Some(id), upload(app, "hop_dong", "a.pdf", pdf("x"))).await);
-    assert_eq!(f, "loai");
-    // The size limit is a setting: an App whose limit is 1 MB refuses a file just above it.
-    let mut small = (*app.procedure).clone();
-    small.documents.max_mb = 1;
-    let mut limited = app.clone();
-    limited.procedure = Arc::new(small);
-    let mut big = pdf("lớn");
-    big.resize(1024 * 1024 + 1, b' ');
-    let (f, m) = invalid(
-        refused(
-            &w,
-            Some(id),
-            upload(&limited, "to_trinh", "to-trinh.pdf", big.clone()),
-        )
-        .await,
-    );
-    assert_eq!(f, "tep");
-    assert!(m.contains("vượt giới hạn 1 MB"), "{m}");
-    assert!(s.dossier_documents(id).await.unwrap().is_empty());
-    // Under the shipped limit the same file is accepted.
-    upload(app, "to_trinh", "to-trinh.pdf", big).await.unwrap();
-
-    // ---- steps
-    let (f, m) = invalid(refused(&w, Some(id), w.step(&w.clerk, id, "gui", None)).await);
-    assert_eq!(f, "tai_lieu");
-    assert!(m.contains("Hồ sơ còn thiếu: Báo cáo thành tích"), "{m}");
-    w.upload(
-        id,
-        None,
-        "bao_cao_thanh_tich",
-        "bao-cao.pdf",
-        pdf("báo cáo"),
-    )
-    .await;
-    let (f, _) = invalid(refused(&w, Some(id), w.step(&w.clerk, id, "bay_len", None)).await);
-    assert_eq!(f, "step");
-    w.step(&w.clerk, id, "gui", None).await.unwrap();
-    w.step(&w.specialist, id, "tiep_nhan", None).await.unwrap();
-    for reason in [None, Some("    "), Some("sai")] {
-        let (f, m) =
-            invalid(refused(&w, Some(id), w.step(&w.specialist, id, "tra_lai", reason)).await);
-        assert_eq!(f, "ly_do");
-        assert!(m.contains("cần ghi lý do (ít nhất 5 ký tự)"), "{m}");
-    }
-    // Steps of someone else's role are refused as forbidden.
-    assert!(matches!(
-        refused(&w, Some(id), w.step(&w.clerk, id, "tham_dinh", None)).await,
-        AppError::Forbidden(_)
-    ));
-    w.step(&w.specialist, id, "tham_dinh", None).await.unwrap();
-    let d = s.dossier(id).await.unwrap();
-    let duc_n = World::nominee(&d, Some(w.duc.id), None);
-    let (f, _) = invalid(
-        refused(
-            &w,
-            Some(id),
-            app.appraise_nominee(
-                &w.specialist,
-                id,
-                AppraisalInput {
-                    version: None,
-                    nominee_id: duc_n,
-                    result: "tot".into(),
-                    override_reason: None,
-                },
-            ),
-        )
-        .await,
-    );
-    assert_eq!(f, "result");
-    w.appraise(id, duc_n, "dat").await;
-    let (f, m) = invalid(
-        refused(
-            &w,
-            Some(id),
-            w.step(&w.specialist, id, "xong_tham_dinh", None),
-        )
-        .await,
-    );
-    assert_eq!(f, "tham_dinh");
-    assert!(
-        m.contains("Chưa ghi kết quả thẩm định của: Trần Thị Bình"),
-        "{m}"
-    );
-    assert_eq!(s.dossier(id).await.unwrap().state, State::UnderAppraisal);
 }

@@ -1,27 +1,57 @@
-//! Workflow steps: optimistic concurrency, the simplified path of sudden commendation, forwarding above the authority.
+//! Steps of the procedure: each applies only at the version the caller saw (two specialists
+//! receiving at once: one wins), a returned dossier keeps every document version, reasons and
+//! roles are checked.
 
-use super::*;
+use tdkt_app::AppError;
+use tdkt_app::dossiers::StepInput;
+use tdkt_app::on_both;
+use tdkt_app::testing::Backend;
+use tdkt_domain::dossier::State;
+use tdkt_store::DossierRow;
+
+use super::fixtures::*;
 
 on_both!(
-    concurrent_steps_have_one_winner,
-    sudden_commendation_goes_straight_to_the_leader,
-    awards_above_the_authority_are_forwarded
+    two_specialists_receive_at_once_one_wins,
+    a_version_seen_before_a_step_is_refused_whatever_the_step,
+    a_draft_list_from_a_stale_version_is_refused,
+    returning_a_dossier_keeps_every_version,
+    an_unknown_step_is_refused,
+    a_return_needs_a_reason_of_five_letters,
+    a_step_of_another_role_is_forbidden,
 );
 
-async fn concurrent_steps_have_one_winner(b: Backend) {
+fn duc_merit(w: &World) -> Vec<tdkt_app::dossiers::NomineeInput> {
+    vec![person_nominee(
+        w.duc.id,
+        "bang_khen_tinh",
+        "Hoàn thành xuất sắc nhiệm vụ",
+    )]
+}
+
+/// A submitted dossier for Đức and Bình, received by the Board.
+async fn received(w: &World) -> DossierRow {
+    let d = w
+        .submitted(
+            "cong_trang",
+            vec![
+                person_nominee(w.duc.id, "bang_khen_tinh", "Hoàn thành xuất sắc nhiệm vụ"),
+                person_nominee(w.binh.id, "giay_khen", "Hoàn thành tốt nhiệm vụ được giao"),
+            ],
+        )
+        .await;
+    w.step(&w.specialist, d.id, "tiep_nhan", None)
+        .await
+        .unwrap()
+}
+
+/// Three times over: both specialists receive the same submitted dossier at the same version
+/// at once; one succeeds, the other is told someone else was first, and the timeline has one
+/// receipt.
+async fn two_specialists_receive_at_once_one_wins(b: Backend) {
     let w = world(b).await;
-    let mut last = None;
     for _ in 0..3 {
-        let d = w
-            .submitted(
-                "cong_trang",
-                vec![person_nominee(
-                    w.duc.id,
-                    "bang_khen_tinh",
-                    "Hoàn thành xuất sắc nhiệm vụ",
-                )],
-            )
-            .await;
+        let d = w.submitted("cong_trang", duc_merit(&w)).await;
         let mut handles = Vec::new();
         for p in [w.specialist.clone(), w.specialist2.clone()] {
             let app = w.t.app.clone();
@@ -68,10 +98,15 @@ async fn concurrent_steps_have_one_winner(b: Backend) {
                 .filter(|e| e.step.map(|x| x.code()) == Some("tiep_nhan"))
                 .count();
         assert_eq!(received, 1, "one receipt on the timeline");
-        last = Some(d);
     }
-    // A version seen before a successful step is refused, whatever the step.
-    let d = last.unwrap();
+}
+
+async fn a_version_seen_before_a_step_is_refused_whatever_the_step(b: Backend) {
+    let w = world(b).await;
+    let d = w.submitted("cong_trang", duc_merit(&w)).await;
+    w.step_at(&w.specialist, d.id, d.version, "tiep_nhan", None)
+        .await
+        .unwrap();
     for step in ["tham_dinh", "tiep_nhan"] {
         let msg = conflict(
             refused(
@@ -86,17 +121,12 @@ async fn concurrent_steps_have_one_winner(b: Backend) {
             "{step}: {msg}"
         );
     }
-    // The same for the unit's list on a draft.
-    let draft = w
-        .draft(
-            "cong_trang",
-            vec![person_nominee(
-                w.duc.id,
-                "bang_khen_tinh",
-                "Hoàn thành xuất sắc nhiệm vụ",
-            )],
-        )
-        .await;
+}
+
+/// The same for the unit's list on a draft.
+async fn a_draft_list_from_a_stale_version_is_refused(b: Backend) {
+    let w = world(b).await;
+    let draft = w.draft("cong_trang", duc_merit(&w)).await;
     let list = [person_nominee(
         w.binh.id,
         "giay_khen",
@@ -117,167 +147,124 @@ async fn concurrent_steps_have_one_winner(b: Backend) {
     assert!(msg.contains("vừa được người khác cập nhật"), "{msg}");
 }
 
-async fn sudden_commendation_goes_straight_to_the_leader(b: Backend) {
+/// The Board returns a dossier under appraisal for a supplement, with its reason on the
+/// timeline; the unit adds a new version of the report (the first one stays) and sends it
+/// back. No document version is lost and the timeline keeps its past at every step.
+async fn returning_a_dossier_keeps_every_version(b: Backend) {
     let w = world(b).await;
-    let app = &w.t.app;
-    let d = w
-        .appraised(
-            "dot_xuat",
-            vec![person_nominee(
-                w.binh.id,
-                "giay_khen",
-                "Dũng cảm cứu học sinh bị đuối nước",
-            )],
+    let d = w.draft("cong_trang", duc_merit(&w)).await;
+    let id = d.id;
+    let mut trail = Trail::new(id);
+    trail.check(&w, 1, "tạo hồ sơ").await;
+    w.upload(id, None, "to_trinh", "to-trinh.pdf", pdf("tờ trình"))
+        .await;
+    let report = w
+        .upload(
+            id,
+            None,
+            "bao_cao_thanh_tich",
+            "bao-cao.pdf",
+            pdf("báo cáo bản 1"),
         )
         .await;
-    assert_eq!(d.state, State::Appraised);
-    assert_eq!(d.kind, CommendationType::DotXuat);
-    // Shorter time limits on the simplified procedure.
-    assert_eq!(
-        d.due_on,
-        app.procedure
-            .due(State::Appraised, CommendationType::DotXuat, today())
-    );
-    assert!(
-        app.procedure
-            .limit(State::Appraised, CommendationType::DotXuat)
-            < app
-                .procedure
-                .limit(State::Appraised, CommendationType::CongTrang)
-    );
-    // The leader's step, not the specialist's.
-    assert!(matches!(
-        refused(&w, Some(d.id), w.step(&w.specialist, d.id, "duyet", None)).await,
-        AppError::Forbidden(_)
-    ));
-    let view = app.dossier_view(&w.leader, d.id).await.unwrap();
-    assert!(view.steps.contains(&tdkt_domain::dossier::Step::Approve));
-    assert_eq!(w.inbox(&w.leader, "duyet").await, [d.id]);
-    let d = w.step(&w.leader, d.id, "duyet", None).await.unwrap();
-    assert_eq!(d.state, State::Approved);
-    let dec = w.issue(d.id).await.unwrap();
-    assert_eq!(dec.number, "1/QĐ-UBND");
-    let d = w.t.store().dossier(d.id).await.unwrap();
-    assert_eq!(d.state, State::DecisionIssued);
-    // Neither consultation nor council on the way.
-    assert!(w.t.store().council_ballot(d.id).await.unwrap().is_none());
-    let steps: Vec<String> =
-        w.t.store()
-            .dossier_events(d.id)
-            .await
-            .unwrap()
-            .into_iter()
-            .filter_map(|e| e.step.map(|s| s.code().to_string()))
-            .collect();
-    assert_eq!(
-        steps,
-        [
-            "gui",
-            "tiep_nhan",
-            "tham_dinh",
-            "xong_tham_dinh",
-            "duyet",
-            "ra_quyet_dinh"
-        ]
-    );
-    let reg = app
-        .search_register(
-            &w.leader,
-            &RegisterQuery {
-                person: Some(w.binh.id),
-                ..Default::default()
-            },
-        )
+    trail.check(&w, 2, "tài liệu").await;
+    for (p, step, state) in [
+        (&w.clerk, "gui", State::Submitted),
+        (&w.specialist, "tiep_nhan", State::Received),
+        (&w.specialist, "tham_dinh", State::UnderAppraisal),
+    ] {
+        assert_eq!(w.step(p, id, step, None).await.unwrap().state, state);
+        trail.check(&w, 1, step).await;
+    }
+    let why = "Báo cáo thành tích chưa có xác nhận của thủ trưởng đơn vị";
+    let d = w
+        .step(&w.specialist, id, "tra_lai", Some(why))
         .await
         .unwrap();
-    assert_eq!(reg.len(), 1);
-    assert_eq!(reg[0].code, "giay_khen");
+    assert_eq!(d.state, State::Returned);
+    trail.check(&w, 1, "trả lại").await;
+    assert_eq!(trail.events.last().unwrap().note.as_deref(), Some(why));
+    assert_eq!(
+        trail.versions.len(),
+        2,
+        "a returned dossier keeps its documents"
+    );
+    assert_eq!(w.inbox(&w.specialist, "bo_sung").await, [id]);
+    assert!(w.inbox(&w.specialist, "tiep_nhan").await.is_empty());
 
-    // The same step on a merit (công trạng) dossier straight from appraisal is refused.
-    let c = w
-        .appraised(
-            "cong_trang",
-            vec![person_nominee(
-                w.duc.id,
-                "bang_khen_tinh",
-                "Hoàn thành xuất sắc nhiệm vụ",
-            )],
+    let returned_at = w.version(id).await;
+    let report2 = w
+        .upload(
+            id,
+            Some(report.id),
+            "bao_cao_thanh_tich",
+            "bao-cao-bo-sung.pdf",
+            pdf("báo cáo bản 2, có xác nhận"),
         )
         .await;
-    assert!(
-        !w.inbox(&w.leader, "duyet").await.contains(&c.id),
-        "a merit dossier waits for the council, not the leader"
+    assert_eq!(report2.id, report.id);
+    assert_eq!(
+        report2
+            .versions
+            .iter()
+            .map(|v| v.version)
+            .collect::<Vec<_>>(),
+        [1, 2]
     );
-    let msg = conflict(refused(&w, Some(c.id), w.step(&w.leader, c.id, "duyet", None)).await);
-    assert!(
-        msg.contains("Đã thẩm định") && msg.contains("không thể"),
-        "{msg}"
+    assert_eq!(report2.versions[0], report.versions[0]);
+    assert_eq!(report2.versions[1].state, State::Returned);
+    trail.check(&w, 1, "bổ sung báo cáo").await;
+    assert_eq!(trail.versions.len(), 3);
+    assert_eq!(
+        w.version(id).await,
+        returned_at,
+        "an upload does not move the version"
     );
-    let view = app.dossier_view(&w.leader, c.id).await.unwrap();
-    assert!(!view.steps.contains(&tdkt_domain::dossier::Step::Approve));
+    let d = w.step(&w.clerk, id, "gui_bo_sung", None).await.unwrap();
+    assert_eq!(
+        (d.state, d.version),
+        (State::UnderAppraisal, returned_at + 1)
+    );
+    trail.check(&w, 1, "gửi bổ sung").await;
+    assert_eq!(trail.versions.len(), 3);
 }
 
-async fn awards_above_the_authority_are_forwarded(b: Backend) {
+async fn an_unknown_step_is_refused(b: Backend) {
     let w = world(b).await;
-    let app = &w.t.app;
-    let d = w
-        .appraised(
-            "dot_xuat",
-            vec![
-                person_nominee(
-                    w.duc.id,
-                    "bang_khen_thu_tuong",
-                    "Thành tích đặc biệt xuất sắc đột xuất",
-                ),
-                person_nominee(w.binh.id, "giay_khen", "Dũng cảm cứu học sinh bị đuối nước"),
-            ],
-        )
+    let d = w.draft("cong_trang", duc_merit(&w)).await;
+    w.upload(d.id, None, "to_trinh", "to-trinh.pdf", pdf("tờ trình"))
         .await;
-    let view = app.dossier_view(&w.leader, d.id).await.unwrap();
-    assert_eq!(view.above_power, ["bang_khen_thu_tuong"]);
-    // A province does not grant the Prime Minister's certificate: the leader cannot approve.
-    let msg = conflict(refused(&w, Some(d.id), w.step(&w.leader, d.id, "duyet", None)).await);
-    assert!(msg.contains("thẩm quyền"), "{msg}");
-    let before = app.forward_list_pdf(&w.specialist, d.id).await.unwrap();
-    assert!(before.starts_with(b"%PDF-"));
-    let d = w
-        .step(&w.specialist, d.id, "chuyen_cap_tren", None)
-        .await
-        .unwrap();
-    assert_eq!(d.state, State::Forwarded);
-    let list = app.forward_list_pdf(&w.leader, d.id).await.unwrap();
-    assert!(list.len() > 1000 && list.starts_with(b"%PDF-"));
-    // Forwarded is final here.
-    assert!(matches!(
-        refused(&w, Some(d.id), w.step(&w.leader, d.id, "duyet", None)).await,
-        AppError::Conflict(_)
-    ));
+    w.upload(
+        d.id,
+        None,
+        "bao_cao_thanh_tich",
+        "bao-cao.pdf",
+        pdf("báo cáo"),
+    )
+    .await;
+    let (f, _) = invalid(refused(&w, Some(d.id), w.step(&w.clerk, d.id, "bay_len", None)).await);
+    assert_eq!(f, "step");
+    w.step(&w.clerk, d.id, "gui", None).await.unwrap();
+}
 
-    // A dossier entirely within the province's power is not forwarded.
-    let inside = w
-        .appraised(
-            "dot_xuat",
-            vec![person_nominee(
-                w.duc.id,
-                "bang_khen_tinh",
-                "Thành tích xuất sắc đột xuất",
-            )],
-        )
-        .await;
-    let msg = conflict(
-        refused(
-            &w,
-            Some(inside.id),
-            w.step(&w.leader, inside.id, "chuyen_cap_tren", None),
-        )
-        .await,
-    );
-    assert!(msg.contains("trong thẩm quyền"), "{msg}");
-    assert!(
-        app.dossier_view(&w.leader, inside.id)
-            .await
-            .unwrap()
-            .above_power
-            .is_empty()
-    );
+async fn a_return_needs_a_reason_of_five_letters(b: Backend) {
+    let w = world(b).await;
+    let id = received(&w).await.id;
+    for reason in [None, Some("    "), Some("sai")] {
+        let (f, m) =
+            invalid(refused(&w, Some(id), w.step(&w.specialist, id, "tra_lai", reason)).await);
+        assert_eq!(f, "ly_do");
+        assert!(m.contains("cần ghi lý do (ít nhất 5 ký tự)"), "{m}");
+    }
+}
+
+/// Steps of someone else's role are refused as forbidden.
+async fn a_step_of_another_role_is_forbidden(b: Backend) {
+    let w = world(b).await;
+    let id = received(&w).await.id;
+    assert!(matches!(
+        refused(&w, Some(id), w.step(&w.clerk, id, "tham_dinh", None)).await,
+        AppError::Forbidden(_)
+    ));
+    w.step(&w.specialist, id, "tham_dinh", None).await.unwrap();
 }

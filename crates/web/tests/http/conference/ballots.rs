@@ -70,16 +70,17 @@ async fn paper_ballots_and_merged_members(b: Backend) {
     let s = Server::serve(t).await;
     let (mgr, csrf) = s.login("chuyenvien").await;
     let base = format!("/cum-thi-dua/{}/nam/2025", cluster.id);
-    let r = mgr
-        .post(s.url(&format!("{base}/phieu")))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("tieu_de", "Suy tôn"),
-            ("hang_muc", "cum_truong"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = s
+        .post_form(
+            &mgr,
+            &format!("{base}/phieu"),
+            &[
+                ("_csrf", csrf.as_str()),
+                ("tieu_de", "Suy tôn"),
+                ("hang_muc", "cum_truong"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let bid = s.t.store().ballots(cluster.id, 2025).await.unwrap()[0].id;
     mgr.post(s.url(&format!("{base}/phieu/{bid}/mo")))

@@ -104,14 +104,9 @@ async fn covenant_editor(b: Backend) {
         "{}",
         r.text().await.unwrap_or_default()
     );
-    let page = mgr
-        .get(s.url(&format!("/cum-thi-dua/{}/nam/2026", cluster.id)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = s
+        .page(&mgr, &format!("/cum-thi-dua/{}/nam/2026", cluster.id))
+        .await;
     assert!(
         page.contains("Giao ước năm 2026")
             && page.contains("trung vị")
@@ -127,30 +122,24 @@ async fn covenant_editor(b: Backend) {
 
     // A self-score with its evidence note, kept with each score of the row.
     let base = format!("/cum-thi-dua/{}/nam/2026", cluster.id);
-    let r = clerk
-        .post(s.url(&format!("{base}/cham-diem/{a}")))
-        .form(&[
-            ("_csrf", clerk_csrf.as_str()),
-            (&format!("d_{a}_1.1"), "38"),
-            (&format!("n_{a}"), "Báo cáo tổng kết năm, trang 4"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = s
+        .post_form(
+            &clerk,
+            &format!("{base}/cham-diem/{a}"),
+            &[
+                ("_csrf", clerk_csrf.as_str()),
+                (&format!("d_{a}_1.1"), "38"),
+                (&format!("n_{a}"), "Báo cáo tổng kết năm, trang 4"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (scores, _) = s.t.store().cluster_scores(cluster.id, 2026).await.unwrap();
     assert_eq!(
         scores[0].note.as_deref(),
         Some("Báo cáo tổng kết năm, trang 4")
     );
-    let grid = clerk
-        .get(s.url(&format!("{base}/cham-diem/{a}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let grid = s.page(&clerk, &format!("{base}/cham-diem/{a}")).await;
     assert!(grid.contains("Báo cáo tổng kết năm, trang 4"));
 
     // The rotation order and the waiting years.
@@ -185,14 +174,7 @@ async fn covenant_editor(b: Backend) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let page = mgr
-        .get(s.url(&base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = s.page(&mgr, &base).await;
     assert!(
         page.contains("đơn vị đề xuất làm Cụm trưởng năm 2027: <strong>Đơn vị tinh_b</strong>"),
         "{page}"

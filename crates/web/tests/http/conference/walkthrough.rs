@@ -118,12 +118,9 @@ async fn conference_flow(b: Backend) {
                 ));
             }
         }
-        let r = c
-            .post(s.url(&format!("{base}/cham-diem/{}", units[i])))
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
+        let r = s
+            .post_form(&c, &format!("{base}/cham-diem/{}", units[i]), &form)
+            .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "scores of {user}");
         clerks.push((c, csrf));
     }
@@ -135,35 +132,22 @@ async fn conference_flow(b: Backend) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let r = c0
-        .post(s.url(&format!("{base}/cham-diem/{}", units[0])))
-        .form(&[
-            ("_csrf", csrf0.as_str()),
-            (&format!("d_{}_1.1", units[1]), "60"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = s
+        .post_form(
+            c0,
+            &format!("{base}/cham-diem/{}", units[0]),
+            &[
+                ("_csrf", csrf0.as_str()),
+                (&format!("d_{}_1.1", units[1]), "60"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("phải trong khoảng 0–50"));
     // Before scoring closes, a clerk sees no ranking; the manager does.
-    let page = c0
-        .get(s.url(&base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = s.page(c0, &base).await;
     assert!(page.contains("hiển thị sau khi đóng vòng chấm điểm"));
-    let page = mgr
-        .get(s.url(&base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = s.page(&mgr, &base).await;
     assert!(page.contains("Xếp hạng theo trung bình cộng"));
 
     let post = |c: &reqwest::Client, path: String, form: Vec<(&'static str, String)>| {
@@ -177,28 +161,22 @@ async fn conference_flow(b: Backend) {
     .await
     .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let r = c0
-        .post(s.url(&format!("{base}/cham-diem/{}", units[0])))
-        .form(&[
-            ("_csrf", csrf0.as_str()),
-            (&format!("d_{}_1.1", units[1]), "10"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = s
+        .post_form(
+            c0,
+            &format!("{base}/cham-diem/{}", units[0]),
+            &[
+                ("_csrf", csrf0.as_str()),
+                (&format!("d_{}_1.1", units[1]), "10"),
+            ],
+        )
+        .await;
     assert_eq!(
         r.status(),
         StatusCode::CONFLICT,
         "scores cannot change after closing"
     );
-    let page = c0
-        .get(s.url(&base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = s.page(c0, &base).await;
     assert!(
         page.contains("Xếp hạng theo trung bình cộng"),
         "results visible to members after closing"
@@ -287,14 +265,7 @@ async fn conference_flow(b: Backend) {
         "no vote on behalf of another unit"
     );
     // No results while voting is open.
-    let page = c0
-        .get(s.url(&base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = s.page(c0, &base).await;
     assert!(!page.contains("Trúng"));
     let r = post(
         &mgr,
@@ -304,26 +275,12 @@ async fn conference_flow(b: Backend) {
     .await
     .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let page = c0
-        .get(s.url(&base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = s.page(c0, &base).await;
     assert!(
         page.contains("Trúng") && page.contains("Cờ thi đua của Chính phủ"),
         "results and proposals shown"
     );
-    let minutes = c0
-        .get(s.url(&format!("{base}/phieu/{bid}/bien-ban")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let minutes = s.page(c0, &format!("{base}/phieu/{bid}/bien-ban")).await;
     let hash = s.t.store().ballot(bid).await.unwrap().rule_hash.unwrap();
     assert!(
         minutes.contains("BIÊN BẢN KIỂM PHIẾU") && minutes.contains(&hash),

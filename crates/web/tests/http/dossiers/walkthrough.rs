@@ -69,9 +69,7 @@ async fn dossier_from_draft_to_printed_certificate(b: Backend) {
         "{form}"
     );
     let year = tdkt_app::today().year().to_string();
-    let r = clerk
-        .post(s.url("/ho-so/moi"))
-        .form(&[
+    let r = s.post_form(&clerk, "/ho-so/moi", &[
             ("_csrf", clerk_csrf.as_str()),
             ("don_vi", &a.id.to_string()),
             ("trich_yeu", "Đề nghị tặng Bằng khen của Chủ tịch UBND tỉnh"),
@@ -83,10 +81,7 @@ async fn dossier_from_draft_to_printed_certificate(b: Backend) {
                 "thanh_tich_0",
                 "Hoàn thành xuất sắc nhiệm vụ hai năm liên tục, dẫn đầu phong trào chuyển đổi số",
             ),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", text(r).await);
     let loc = r.headers()["location"].to_str().unwrap().to_string();
     let id: i64 = loc
@@ -250,35 +245,37 @@ async fn dossier_from_draft_to_printed_certificate(b: Backend) {
 
     // ---- appraisal: the engine finds no history, so "đạt" needs a written reason
     let nominee = after(&page, "name=\"nguoi\" value=\"").to_string();
-    let r = sp
-        .post(s.url(&format!("/ho-so/{id}/tham-dinh")))
-        .form(&[
-            ("_csrf", sp_csrf.as_str()),
-            ("phien_ban", version(&page).as_str()),
-            ("nguoi", nominee.as_str()),
-            ("ket_qua", "dat"),
-            ("ly_do", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = s
+        .post_form(
+            &sp,
+            &format!("/ho-so/{id}/tham-dinh"),
+            &[
+                ("_csrf", sp_csrf.as_str()),
+                ("phien_ban", version(&page).as_str()),
+                ("nguoi", nominee.as_str()),
+                ("ket_qua", "dat"),
+                ("ly_do", ""),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(text(r).await.contains("cần ghi"));
-    let r = sp
-        .post(s.url(&format!("/ho-so/{id}/tham-dinh")))
-        .form(&[
-            ("_csrf", sp_csrf.as_str()),
-            ("phien_ban", version(&page).as_str()),
-            ("nguoi", nominee.as_str()),
-            ("ket_qua", "dat"),
-            (
-                "ly_do",
-                "Thành tích đột xuất trong chuyển đổi số, đã đối chiếu minh chứng",
-            ),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = s
+        .post_form(
+            &sp,
+            &format!("/ho-so/{id}/tham-dinh"),
+            &[
+                ("_csrf", sp_csrf.as_str()),
+                ("phien_ban", version(&page).as_str()),
+                ("nguoi", nominee.as_str()),
+                ("ket_qua", "dat"),
+                (
+                    "ly_do",
+                    "Thành tích đột xuất trong chuyển đổi số, đã đối chiếu minh chứng",
+                ),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", text(r).await);
     ok_step(&s, &sp, &sp_csrf, id, "xong_tham_dinh", &[]).await;
     ok_step(&s, &sp, &sp_csrf, id, "cong_khai", &[("so_ngay", "7")]).await;
@@ -308,21 +305,22 @@ async fn dossier_from_draft_to_printed_certificate(b: Backend) {
         assert!(!public.contains(private), "the public page shows {private}");
     }
     let csrf_public = hidden(&public, "_csrf");
-    let r = anon
-        .post(s.url(&format!("/cong-khai/{id}")))
-        .form(&[
-            ("_csrf", csrf_public.as_str()),
-            ("ho_ten", "Trần Thị Hoa"),
-            ("lien_he", "hoa@example.vn"),
-            ("website", ""),
-            (
-                "noi_dung",
-                "Tôi xác nhận anh Đức đã hướng dẫn cả xã dùng dịch vụ công trực tuyến.",
-            ),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = s
+        .post_form(
+            &anon,
+            &format!("/cong-khai/{id}"),
+            &[
+                ("_csrf", csrf_public.as_str()),
+                ("ho_ten", "Trần Thị Hoa"),
+                ("lien_he", "hoa@example.vn"),
+                ("website", ""),
+                (
+                    "noi_dung",
+                    "Tôi xác nhận anh Đức đã hướng dẫn cả xã dùng dịch vụ công trực tuyến.",
+                ),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", text(r).await);
     // The thank-you is fixed text: the address cannot put words on a public page.
     let forged = text(
@@ -367,12 +365,13 @@ async fn dossier_from_draft_to_printed_certificate(b: Backend) {
     let page = text(sp.get(s.url(&format!("/ho-so/{id}"))).send().await.unwrap()).await;
     assert!(page.contains("hoa@example.vn") && page.contains("Chờ duyệt"));
     let cid = after(&page, &format!("action=\"/ho-so/{id}/y-kien/")).to_string();
-    let r = sp
-        .post(s.url(&format!("/ho-so/{id}/y-kien/{cid}")))
-        .form(&[("_csrf", sp_csrf.as_str()), ("trang_thai", "da_duyet")])
-        .send()
-        .await
-        .unwrap();
+    let r = s
+        .post_form(
+            &sp,
+            &format!("/ho-so/{id}/y-kien/{cid}"),
+            &[("_csrf", sp_csrf.as_str()), ("trang_thai", "da_duyet")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let public = text(
         anon.get(s.url(&format!("/cong-khai/{id}")))
@@ -396,47 +395,51 @@ async fn dossier_from_draft_to_printed_certificate(b: Backend) {
         let (m, m_csrf) = s.login(member).await;
         let inbox = text(m.get(s.url("/ho-so")).send().await.unwrap()).await;
         assert!(inbox.contains("Chờ bỏ phiếu") && inbox.contains(&format!("/ho-so/{id}")));
-        let r = m
-            .post(s.url(&format!("/ho-so/{id}/bo-phieu")))
-            .form(&[
-                ("_csrf", m_csrf.as_str()),
-                (format!("chon_{nominee}").as_str(), "dong_y"),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let r = s
+            .post_form(
+                &m,
+                &format!("/ho-so/{id}/bo-phieu"),
+                &[
+                    ("_csrf", m_csrf.as_str()),
+                    (format!("chon_{nominee}").as_str(), "dong_y"),
+                ],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", text(r).await);
         // A second paper from the same member is refused.
-        let r = m
-            .post(s.url(&format!("/ho-so/{id}/bo-phieu")))
-            .form(&[
-                ("_csrf", m_csrf.as_str()),
-                (format!("chon_{nominee}").as_str(), "khong_dong_y"),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let r = s
+            .post_form(
+                &m,
+                &format!("/ho-so/{id}/bo-phieu"),
+                &[
+                    ("_csrf", m_csrf.as_str()),
+                    (format!("chon_{nominee}").as_str(), "khong_dong_y"),
+                ],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::CONFLICT);
     }
     let page = text(sp.get(s.url(&format!("/ho-so/{id}"))).send().await.unwrap()).await;
     let absent = after(&page, "name=\"thanh_vien\"><option value=\"").to_string();
-    let r = sp
-        .post(s.url(&format!("/ho-so/{id}/phieu-van-ban")))
-        .form(&[
-            ("_csrf", sp_csrf.as_str()),
-            ("thanh_vien", absent.as_str()),
-            (format!("chon_{nominee}").as_str(), "khong_dong_y"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = s
+        .post_form(
+            &sp,
+            &format!("/ho-so/{id}/phieu-van-ban"),
+            &[
+                ("_csrf", sp_csrf.as_str()),
+                ("thanh_vien", absent.as_str()),
+                (format!("chon_{nominee}").as_str(), "khong_dong_y"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", text(r).await);
-    let r = sp
-        .post(s.url(&format!("/ho-so/{id}/ket-thuc-bo-phieu")))
-        .form(&[("_csrf", sp_csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r = s
+        .post_form(
+            &sp,
+            &format!("/ho-so/{id}/ket-thuc-bo-phieu"),
+            &[("_csrf", sp_csrf.as_str())],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let page = text(sp.get(s.url(&format!("/ho-so/{id}"))).send().await.unwrap()).await;
     // 2 of 3 members agree: more than half of all members → passes.
@@ -469,18 +472,19 @@ async fn dossier_from_draft_to_printed_certificate(b: Backend) {
     )
     .await;
     let today = tdkt_domain::dates::iso(tdkt_app::today());
-    let r = lead
-        .post(s.url(&format!("/ho-so/{id}/quyet-dinh")))
-        .form(&[
-            ("_csrf", lead_csrf.as_str()),
-            ("phien_ban", version(&page).as_str()),
-            ("ngay_ky", today.as_str()),
-            ("chuc_vu", "KT. CHỦ TỊCH\r\nPHÓ CHỦ TỊCH"),
-            ("nguoi_ky", "Nguyễn Thị Thanh"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = s
+        .post_form(
+            &lead,
+            &format!("/ho-so/{id}/quyet-dinh"),
+            &[
+                ("_csrf", lead_csrf.as_str()),
+                ("phien_ban", version(&page).as_str()),
+                ("ngay_ky", today.as_str()),
+                ("chuc_vu", "KT. CHỦ TỊCH\r\nPHÓ CHỦ TỊCH"),
+                ("nguoi_ky", "Nguyễn Thị Thanh"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", text(r).await);
     let page = text(
         lead.get(s.url(&format!("/ho-so/{id}")))
