@@ -1,0 +1,7 @@
+//! The HTML interface: login and its cookie, CSRF, pages in Vietnamese, errors, the demo
+//! data.
+
+mod csrf;
+mod demo;
+mod login;
+mod navigation;
