@@ -134,6 +134,11 @@ impl Layout {
         }
     }
 
+    /// The value of the hidden `_csrf` field in the page's forms (empty when anonymous).
+    pub fn csrf_token(&self) -> &str {
+        self.csrf.as_deref().unwrap_or_default()
+    }
+
     pub fn anonymous() -> Self {
         Self {
             user: None,
