@@ -151,7 +151,7 @@ struct BallotBlock {
 }
 
 #[derive(Template)]
-#[template(path = "conference.html")]
+#[template(path = "conference/conference.html")]
 struct ConferencePage {
     layout: Layout,
     cluster_id: i64,
@@ -736,7 +736,7 @@ struct GridRow {
 }
 
 #[derive(Template)]
-#[template(path = "score_entry.html")]
+#[template(path = "conference/score_entry.html")]
 struct ScorePage {
     layout: Layout,
     base: String,
@@ -1019,7 +1019,7 @@ async fn vote(
 }
 
 #[derive(Template)]
-#[template(path = "minutes.html")]
+#[template(path = "conference/minutes.html")]
 struct MinutesPage {
     organiser: String,
     cluster: String,
@@ -1197,7 +1197,7 @@ struct EditRow {
 }
 
 #[derive(Template)]
-#[template(path = "covenant_edit.html")]
+#[template(path = "conference/covenant_edit.html")]
 struct CovenantEditPage {
     layout: Layout,
     base: String,

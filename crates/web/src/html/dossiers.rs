@@ -129,7 +129,7 @@ struct Section {
 }
 
 #[derive(Template)]
-#[template(path = "dossiers.html")]
+#[template(path = "dossiers/dossiers.html")]
 struct InboxPage {
     layout: Layout,
     sections: Vec<Section>,
@@ -180,7 +180,7 @@ struct EditorRow {
 }
 
 #[derive(Template)]
-#[template(path = "dossier_new.html")]
+#[template(path = "dossiers/dossier_new.html")]
 struct NewPage {
     layout: Layout,
     units: Vec<(i64, String)>,
@@ -625,7 +625,7 @@ struct ResultItem {
 }
 
 #[derive(Template)]
-#[template(path = "dossier.html")]
+#[template(path = "dossiers/dossier.html")]
 struct DossierPage {
     layout: Layout,
     id: i64,
@@ -1022,7 +1022,7 @@ async fn show(
 }
 
 #[derive(Template)]
-#[template(path = "dossier_print.html")]
+#[template(path = "dossiers/dossier_print.html")]
 struct PrintPage {
     p: DossierPage,
 }

@@ -204,7 +204,7 @@ pub fn role_labels(p: &Principal) -> Vec<String> {
 }
 
 #[derive(Template)]
-#[template(path = "dashboard.html")]
+#[template(path = "home/dashboard.html")]
 struct Dashboard {
     layout: Layout,
     display_name: String,
@@ -220,7 +220,7 @@ async fn dashboard(User(p): User) -> Result<Response, HtmlError> {
 }
 
 #[derive(Template)]
-#[template(path = "later.html")]
+#[template(path = "home/later.html")]
 struct Later {
     layout: Layout,
     label: &'static str,

@@ -53,7 +53,7 @@ struct Item {
 }
 
 #[derive(Template)]
-#[template(path = "public_list.html")]
+#[template(path = "public/public_list.html")]
 struct ListPage {
     layout: Layout,
     items: Vec<Item>,
@@ -87,7 +87,7 @@ async fn list(State(st): State<AppState>, req: Request) -> Result<Response, Html
 }
 
 #[derive(Template)]
-#[template(path = "public_dossier.html")]
+#[template(path = "public/public_dossier.html")]
 struct DossierPage {
     layout: Layout,
     d: PublicDossier,
@@ -185,7 +185,7 @@ async fn comment(State(st): State<AppState>, req: Request) -> Result<Response, H
 }
 
 #[derive(Template)]
-#[template(path = "verify.html")]
+#[template(path = "public/verify.html")]
 struct VerifyPage {
     layout: Layout,
     c: PublicCertificate,

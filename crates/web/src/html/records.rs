@@ -86,7 +86,7 @@ fn in_force(show_all: bool) -> Option<time::Date> {
 }
 
 #[derive(Template)]
-#[template(path = "units.html")]
+#[template(path = "units/units.html")]
 struct UnitsPage {
     layout: Layout,
     q: String,
@@ -96,14 +96,14 @@ struct UnitsPage {
 }
 
 #[derive(Template)]
-#[template(path = "unit_results.html")]
+#[template(path = "units/unit_results.html")]
 struct UnitResults {
     q: String,
     results: Results,
 }
 
 #[derive(Template)]
-#[template(path = "unit_children.html")]
+#[template(path = "units/unit_children.html")]
 struct UnitChildren {
     roots: Vec<UnitItem>,
     show_all: bool,
@@ -278,7 +278,7 @@ impl From<&PersonRow> for PersonItem {
 }
 
 #[derive(Template)]
-#[template(path = "unit.html")]
+#[template(path = "units/unit.html")]
 struct UnitPage {
     layout: Layout,
     u: UnitDetail,
@@ -494,7 +494,7 @@ async fn import_history(
 }
 
 #[derive(Template)]
-#[template(path = "people.html")]
+#[template(path = "people/people.html")]
 struct PeoplePage {
     layout: Layout,
     q: String,
@@ -555,7 +555,7 @@ pub struct PositionItem {
 }
 
 #[derive(Template)]
-#[template(path = "person.html")]
+#[template(path = "people/person.html")]
 struct PersonPage {
     layout: Layout,
     name: String,

@@ -84,7 +84,7 @@ struct Line {
 }
 
 #[derive(Template)]
-#[template(path = "register.html")]
+#[template(path = "account/register.html")]
 struct RegisterPage {
     layout: Layout,
     q: String,
