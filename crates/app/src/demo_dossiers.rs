@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use time::Duration;
 
-use crate::decisions::DecisionInput;
+use crate::decision::DecisionInput;
 use crate::dossiers::{AppraisalInput, DossierInput, NomineeInput, StepInput};
 use crate::{App, AppError, AppResult, Principal};
 use tdkt_domain::dates::ymd;

@@ -22,15 +22,6 @@ pub mod register;
 pub mod testing;
 pub mod units;
 
-/// The paths of the former `decisions` module (council, decision, certificates and register
-/// before they had a file each), kept so that callers written against them still build.
-pub mod decisions {
-    pub use crate::certificates::PublicCertificate;
-    pub use crate::council::RollLine;
-    pub use crate::decision::DecisionInput;
-    pub use crate::register::RegisterQuery;
-}
-
 use std::sync::Arc;
 
 use tdkt_domain::access::{Action, Grant, permits};

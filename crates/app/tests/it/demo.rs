@@ -290,7 +290,7 @@ async fn demo_dossiers_fill_every_inbox(b: Backend) {
         .app
         .search_register(
             &who("chuyenvien").await,
-            &tdkt_app::decisions::RegisterQuery {
+            &tdkt_app::register::RegisterQuery {
                 q: Some("nguyen van duc".into()),
                 ..Default::default()
             },

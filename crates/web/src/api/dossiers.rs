@@ -8,8 +8,9 @@ use axum::extract::State;
 use axum::response::{Json, Response};
 use axum::routing::{get, post, put};
 use serde::Deserialize;
-use tdkt_app::decisions::{DecisionInput, RegisterQuery};
+use tdkt_app::decision::DecisionInput;
 use tdkt_app::dossiers::{AppraisalInput, DossierInput, NomineeInput, StepInput};
+use tdkt_app::register::RegisterQuery;
 use tdkt_domain::dossier::council::Choice;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
@@ -269,11 +270,11 @@ async fn register(
 }
 
 /// Public: what a certificate's QR code verifies (no login; nothing private).
-#[utoipa::path(tag = "Công khai", get, path = "/api/v1/certificates/{key}", params(("key" = String, Path)), security(()), responses((status = 200, body = tdkt_app::decisions::PublicCertificate), (status = 404, body = ErrorBody)))]
+#[utoipa::path(tag = "Công khai", get, path = "/api/v1/certificates/{key}", params(("key" = String, Path)), security(()), responses((status = 200, body = tdkt_app::certificates::PublicCertificate), (status = 404, body = ErrorBody)))]
 async fn certificate(
     State(st): State<AppState>,
     axum::extract::Path(key): axum::extract::Path<String>,
-) -> ApiResult<Json<tdkt_app::decisions::PublicCertificate>> {
+) -> ApiResult<Json<tdkt_app::certificates::PublicCertificate>> {
     Ok(Json(st.app.verify_certificate(&key).await?))
 }
 

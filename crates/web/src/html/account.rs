@@ -32,7 +32,7 @@ struct TokenLine {
 }
 
 #[derive(Template)]
-#[template(path = "account.html")]
+#[template(path = "account/account.html")]
 struct AccountPage {
     layout: Layout,
     username: String,

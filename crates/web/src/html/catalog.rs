@@ -40,7 +40,7 @@ struct PackBlock {
 }
 
 #[derive(Template)]
-#[template(path = "catalog.html")]
+#[template(path = "catalog/catalog.html")]
 struct CatalogPage {
     layout: Layout,
     today: String,

@@ -27,7 +27,7 @@ struct ClusterLine {
 }
 
 #[derive(Template)]
-#[template(path = "clusters.html")]
+#[template(path = "clusters/clusters.html")]
 struct ClustersPage {
     layout: Layout,
     clusters: Vec<ClusterLine>,
@@ -68,7 +68,7 @@ struct YearBlock {
 }
 
 #[derive(Template)]
-#[template(path = "cluster.html")]
+#[template(path = "clusters/cluster.html")]
 struct ClusterPage {
     layout: Layout,
     id: i64,

@@ -37,7 +37,7 @@ struct Item {
 }
 
 #[derive(Template)]
-#[template(path = "initiatives.html")]
+#[template(path = "initiatives/initiatives.html")]
 struct InitiativesPage {
     layout: Layout,
     unit_id: i64,

@@ -134,6 +134,11 @@ impl Layout {
         }
     }
 
+    /// The value of the hidden `_csrf` field in the page's forms (empty when anonymous).
+    pub fn csrf_token(&self) -> &str {
+        self.csrf.as_deref().unwrap_or_default()
+    }
+
     pub fn anonymous() -> Self {
         Self {
             user: None,
@@ -199,7 +204,7 @@ pub fn role_labels(p: &Principal) -> Vec<String> {
 }
 
 #[derive(Template)]
-#[template(path = "dashboard.html")]
+#[template(path = "home/dashboard.html")]
 struct Dashboard {
     layout: Layout,
     display_name: String,
@@ -215,7 +220,7 @@ async fn dashboard(User(p): User) -> Result<Response, HtmlError> {
 }
 
 #[derive(Template)]
-#[template(path = "later.html")]
+#[template(path = "home/later.html")]
 struct Later {
     layout: Layout,
     label: &'static str,

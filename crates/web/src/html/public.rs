@@ -10,7 +10,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use tdkt_app::AppError;
-use tdkt_app::decisions::PublicCertificate;
+use tdkt_app::certificates::PublicCertificate;
 use tdkt_app::dossiers::PublicDossier;
 
 use super::{Layout, render_showing};
@@ -53,7 +53,7 @@ struct Item {
 }
 
 #[derive(Template)]
-#[template(path = "public_list.html")]
+#[template(path = "public/public_list.html")]
 struct ListPage {
     layout: Layout,
     items: Vec<Item>,
@@ -87,7 +87,7 @@ async fn list(State(st): State<AppState>, req: Request) -> Result<Response, Html
 }
 
 #[derive(Template)]
-#[template(path = "public_dossier.html")]
+#[template(path = "public/public_dossier.html")]
 struct DossierPage {
     layout: Layout,
     d: PublicDossier,
@@ -185,7 +185,7 @@ async fn comment(State(st): State<AppState>, req: Request) -> Result<Response, H
 }
 
 #[derive(Template)]
-#[template(path = "verify.html")]
+#[template(path = "public/verify.html")]
 struct VerifyPage {
     layout: Layout,
     c: PublicCertificate,

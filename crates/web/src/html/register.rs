@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
-use tdkt_app::decisions::RegisterQuery;
+use tdkt_app::register::RegisterQuery;
 use tdkt_domain::dates::vn;
 
 use super::{Layout, render};
@@ -84,7 +84,7 @@ struct Line {
 }
 
 #[derive(Template)]
-#[template(path = "register.html")]
+#[template(path = "account/register.html")]
 struct RegisterPage {
     layout: Layout,
     q: String,

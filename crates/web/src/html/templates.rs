@@ -40,7 +40,7 @@ fn printable(st: &AppState) -> Vec<(String, String)> {
 }
 
 #[derive(Template)]
-#[template(path = "print_templates.html")]
+#[template(path = "catalog/print_templates.html")]
 struct Page {
     layout: Layout,
     units: Vec<(i64, String)>,

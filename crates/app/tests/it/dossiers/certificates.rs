@@ -3,8 +3,8 @@
 //! nothing private.
 
 use tdkt_app::AppError;
-use tdkt_app::decisions::RegisterQuery;
 use tdkt_app::on_both;
+use tdkt_app::register::RegisterQuery;
 use tdkt_app::testing::Backend;
 
 use super::fixtures::*;

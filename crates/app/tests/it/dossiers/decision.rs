@@ -2,8 +2,9 @@
 //! the approval; the titles they grant count until a revocation, which needs a reason and
 //! marks the certificate and the register.
 
-use tdkt_app::decisions::{DecisionInput, RegisterQuery};
+use tdkt_app::decision::DecisionInput;
 use tdkt_app::on_both;
+use tdkt_app::register::RegisterQuery;
 use tdkt_app::testing::Backend;
 use tdkt_app::today;
 use tdkt_domain::dates::vn;

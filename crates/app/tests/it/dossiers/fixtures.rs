@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::future::Future;
 
 use sha2::{Digest, Sha256};
-use tdkt_app::decisions::DecisionInput;
+use tdkt_app::decision::DecisionInput;
 use tdkt_app::dossiers::{AppraisalInput, DossierInput, NomineeInput, StepInput};
 use tdkt_app::testing::{Backend, TestApp, principal};
 use tdkt_app::{AppError, AppResult, Principal, today};

@@ -1,8 +1,8 @@
 //! The register of awards: what a decision granted, found by name without diacritics, with
 //! the bonus rounded up; nominees who failed are not in it; it exports to XLSX.
 
-use tdkt_app::decisions::RegisterQuery;
 use tdkt_app::on_both;
+use tdkt_app::register::RegisterQuery;
 use tdkt_app::testing::Backend;
 use tdkt_app::today;
 use tdkt_domain::dates::vn;

@@ -2,8 +2,8 @@
 //! appraisal straight to the leader and a decision, without consultation or council. A merit
 //! dossier cannot take that path.
 
-use tdkt_app::decisions::RegisterQuery;
 use tdkt_app::on_both;
+use tdkt_app::register::RegisterQuery;
 use tdkt_app::testing::Backend;
 use tdkt_app::{AppError, today};
 use tdkt_domain::dossier::{CommendationType, State, Step};

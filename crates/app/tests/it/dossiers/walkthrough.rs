@@ -6,9 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use tdkt_app::decisions::RegisterQuery;
 use tdkt_app::dossiers::{AppraisalInput, DossierInput, StepInput};
 use tdkt_app::on_both;
+use tdkt_app::register::RegisterQuery;
 use tdkt_app::testing::Backend;
 use tdkt_domain::dossier::State;
 
