@@ -1,4 +1,6 @@
-//! The cluster conference: covenant, scores, secret ballots, proposals.
+//! The cluster conference: covenant, scores, secret ballots, proposals. Over 600 lines: the
+//! ballot's paper handling (random keys, reshuffle at close) is shared with the council's vote
+//! and kept beside the ballot it was written for; the next split is `ballots.rs`.
 
 use async_trait::async_trait;
 use sqlx::FromRow;

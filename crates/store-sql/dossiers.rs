@@ -1,6 +1,7 @@
-//! Nomination dossiers: workflow with optimistic concurrency, nominees and appraisal, documents
-//! stored once by hash with every version kept, timeline, public comments, the council's secret
-//! vote, decisions with their number sequence, and the register of awards.
+//! Nomination dossiers: workflow with optimistic concurrency, nominees, appraisal, duplicates and
+//! the timeline, and the helpers (head, nominees, version bump, move, event) that documents,
+//! comments, the council and decisions share. Slightly over 600 lines: the shared helpers and
+//! the trait impl that uses them most belong together.
 
 use async_trait::async_trait;
 use sqlx::FromRow;

@@ -1,4 +1,6 @@
-//! Evaluates an award's rules for a subject on a reference date.
+//! Evaluates an award's rules for a subject on a reference date. Long (about 900 lines) because
+//! every criterion kind and its explanation text are one `match`; read it with the rule packs
+//! in `rules/` beside it.
 
 use serde::{Deserialize, Serialize};
 use time::Date;

@@ -1,4 +1,5 @@
 //! A table of cases per rule: pass, fail and the boundary; pack selection by date; pack errors.
+//! Long because it is a table: one block per rule of the packs.
 
 use std::collections::BTreeMap;
 
