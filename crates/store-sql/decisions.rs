@@ -73,8 +73,8 @@ impl DecisionStore for Backend {
         let label = format!("{number} ngày {}", tdkt_domain::dates::vn(n.signed_on));
         for a in &n.awards {
             sqlx::query(
-                "INSERT INTO award_records (person_id, unit_id, code, award_date, decision, note, created_at, decision_id, nominee_id, subject_name, name_key, amount, cert_key)
-                 VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, $9, $10, $11, $12)",
+                "INSERT INTO award_records (person_id, unit_id, code, award_date, decision, note, created_at, decision_id, nominee_id, subject_name, name_key, amount, cert_key, movement_id)
+                 VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, $9, $10, $11, $12, (SELECT movement_id FROM dossiers WHERE id = $13))",
             )
             .bind(a.person_id)
             .bind(a.unit_id)
@@ -88,6 +88,7 @@ impl DecisionStore for Backend {
             .bind(&a.name_key)
             .bind(a.amount)
             .bind(&a.cert_key)
+            .bind(n.dossier_id)
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;

@@ -5,7 +5,7 @@ use tdkt_domain::dossier::EventKind;
 use tdkt_store::*;
 
 use super::audit::{Change, append, json};
-use super::{Backend, Db, Dialect, begin, commit, db_err, get, now};
+use super::{Backend, Db, Dialect, Tx, begin, commit, db_err, get, now};
 
 use super::dossiers::{dossier_ex, event, state_of};
 
@@ -51,6 +51,23 @@ async fn document_tx<'e, E: sqlx::Executor<'e, Database = Db>>(
     Ok(out)
 }
 
+/// Stores file contents once per hash (a second upload of the same bytes adds nothing).
+pub(super) async fn put_blob(tx: &mut Tx, sha256: &str, mime: &str, bytes: &[u8]) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO blobs (sha256, size, mime, data, created_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (sha256) DO NOTHING",
+    )
+    .bind(sha256)
+    .bind(bytes.len() as i64)
+    .bind(mime)
+    .bind(bytes)
+    .bind(now())
+    .execute(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
 #[async_trait]
 impl DocumentStore for Backend {
     async fn add_document(
@@ -62,18 +79,7 @@ impl DocumentStore for Backend {
         let mut tx = begin(self).await?;
         let d = dossier_ex(&mut tx, dossier_id).await?;
         let at = now();
-        sqlx::query(
-            "INSERT INTO blobs (sha256, size, mime, data, created_at) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (sha256) DO NOTHING",
-        )
-        .bind(&doc.sha256)
-        .bind(doc.bytes.len() as i64)
-        .bind(&doc.mime)
-        .bind(&doc.bytes)
-        .bind(at)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
+        put_blob(&mut tx, &doc.sha256, &doc.mime, &doc.bytes).await?;
         let document_id = match doc.document_id {
             Some(id) => {
                 let found = sqlx::query(

@@ -19,7 +19,7 @@ pub(super) fn state_of(r: &DbRow, col: &str) -> StoreResult<State> {
     super::code(r, col)
 }
 
-const DOSSIER_COLUMNS: &str = "d.id, d.code, d.title, d.unit_id, u.name AS unit_name, d.authority_id, a.name AS authority_name, d.kind, d.year, d.movement, d.cluster_proposal_id, d.state, d.state_since, d.due_on, d.consultation_until, d.version, d.created_at";
+const DOSSIER_COLUMNS: &str = "d.id, d.code, d.title, d.unit_id, u.name AS unit_name, d.authority_id, a.name AS authority_name, d.kind, d.year, d.movement_id, m.name AS movement_name, d.cluster_proposal_id, d.state, d.state_since, d.due_on, d.consultation_until, d.version, d.created_at";
 
 pub(super) async fn nominees_ex<'e, E: sqlx::Executor<'e, Database = Db>>(
     ex: E,
@@ -66,7 +66,7 @@ pub(super) async fn head_ex<'e, E: sqlx::Executor<'e, Database = Db>>(
     id: i64,
 ) -> StoreResult<DossierRow> {
     let r = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {DOSSIER_COLUMNS} FROM dossiers d JOIN units u ON u.id = d.unit_id JOIN units a ON a.id = d.authority_id WHERE d.id = $1"
+        "SELECT {DOSSIER_COLUMNS} FROM dossiers d JOIN units u ON u.id = d.unit_id JOIN units a ON a.id = d.authority_id LEFT JOIN movements m ON m.id = d.movement_id WHERE d.id = $1"
     )))
     .bind(id)
     .fetch_optional(ex)
@@ -196,7 +196,7 @@ impl DossierStore for Backend {
         let mut tx = begin(self).await?;
         let at = now();
         let r = sqlx::query(
-            "INSERT INTO dossiers (code, title, unit_id, authority_id, kind, year, movement, cluster_proposal_id, state, state_since, version, created_by, created_at, updated_at)
+            "INSERT INTO dossiers (code, title, unit_id, authority_id, kind, year, movement_id, cluster_proposal_id, state, state_since, version, created_by, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12, $12) RETURNING id",
         )
         .bind(format!("tam-{}", paper_key()))
@@ -205,7 +205,7 @@ impl DossierStore for Backend {
         .bind(new.authority_id)
         .bind(new.kind.code())
         .bind(new.year)
-        .bind(&new.movement)
+        .bind(new.movement_id)
         .bind(new.cluster_proposal_id)
         .bind(State::Draft.code())
         .bind(new.today)

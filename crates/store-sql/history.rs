@@ -550,7 +550,7 @@ async fn mark_used(
     Ok(())
 }
 
-const AWARD_COLUMNS: &str = "id, person_id, unit_id, code, award_date, decision, note, revoked_on";
+const AWARD_COLUMNS: &str = "id, person_id, unit_id, code, award_date, decision, note, revoked_on, movement_id, (SELECT name FROM movements m WHERE m.id = award_records.movement_id) AS movement_name";
 
 fn award_from(r: &DbRow) -> StoreResult<AwardRecordRow> {
     AwardRecordRow::from_row(r).map_err(db_err)

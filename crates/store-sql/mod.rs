@@ -16,6 +16,7 @@ mod documents;
 mod dossiers;
 mod history;
 pub mod migrate;
+mod movements;
 mod people;
 mod register;
 mod units;
@@ -65,6 +66,7 @@ const UNIQUE_CONFLICTS: &[(&str, &str)] = &[
     ("clusters.code", "Mã cụm, khối thi đua đã tồn tại"),
     ("people.cccd", "Số CCCD đã có trong hồ sơ của người khác"),
     ("users.username", "Tên đăng nhập đã tồn tại"),
+    ("movements.code", "Mã phong trào thi đua đã tồn tại"),
     (
         "local_award_kinds.code",
         "Mã hình thức khen thưởng đã tồn tại",

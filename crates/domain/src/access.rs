@@ -33,6 +33,10 @@ code_enum!(
         DossierDecide = "ho_so.phe_duyet", "Duyệt, ký quyết định, huỷ khen thưởng";
         CouncilVote = "hoi_dong.bo_phieu", "Bỏ phiếu kín của thành viên Hội đồng";
         TemplateWrite = "mau_in.sua", "Sửa mẫu in bằng khen, giấy khen";
+        MovementManage = "phong_trao.quan_ly", "Soạn, phát động, sơ kết, tổng kết phong trào thi đua";
+        MovementRegister = "phong_trao.dang_ky", "Đăng ký thi đua của đơn vị";
+        MovementReport = "phong_trao.bao_cao", "Nộp báo cáo sơ kết, tổng kết phong trào của đơn vị";
+        MovementFollow = "phong_trao.theo_doi", "Xem đăng ký thi đua và báo cáo phong trào của đơn vị";
     }
 );
 
@@ -75,6 +79,7 @@ pub const POLICY: &[(Role, Action, &[Reach])] = &[
     (Admin, CatalogWrite, IN_TREE),
     (Admin, DossierRead, IN_TREE),
     (Admin, TemplateWrite, IN_TREE),
+    (Admin, MovementFollow, IN_TREE),
     (BoardSpecialist, UnitRead, ANYWHERE),
     (BoardSpecialist, UnitWrite, IN_TREE),
     (BoardSpecialist, LineageWrite, IN_TREE),
@@ -87,15 +92,22 @@ pub const POLICY: &[(Role, Action, &[Reach])] = &[
     (BoardSpecialist, DossierRead, IN_TREE),
     (BoardSpecialist, DossierProcess, IN_TREE),
     (BoardSpecialist, TemplateWrite, IN_TREE),
+    (BoardSpecialist, MovementManage, IN_TREE),
+    (BoardSpecialist, MovementRegister, IN_TREE),
+    (BoardSpecialist, MovementReport, IN_TREE),
+    (BoardSpecialist, MovementFollow, IN_TREE),
     (BoardLeader, UnitRead, ANYWHERE),
     (BoardLeader, PersonRead, IN_TREE),
     (BoardLeader, ClusterVote, OWN),
     (BoardLeader, DossierRead, IN_TREE),
     (BoardLeader, DossierDecide, IN_TREE),
+    (BoardLeader, MovementManage, IN_TREE),
+    (BoardLeader, MovementFollow, IN_TREE),
     (CouncilMember, UnitRead, ANYWHERE),
     (CouncilMember, PersonRead, IN_TREE),
     (CouncilMember, DossierRead, IN_TREE),
     (CouncilMember, CouncilVote, OWN),
+    (CouncilMember, MovementFollow, IN_TREE),
     (UnitClerk, UnitRead, ANYWHERE),
     (UnitClerk, PersonRead, IN_TREE),
     (UnitClerk, PersonWrite, IN_TREE),
@@ -103,15 +115,20 @@ pub const POLICY: &[(Role, Action, &[Reach])] = &[
     (UnitClerk, ClusterVote, OWN),
     (UnitClerk, DossierRead, IN_TREE),
     (UnitClerk, DossierPrepare, IN_TREE),
+    (UnitClerk, MovementRegister, IN_TREE),
+    (UnitClerk, MovementReport, IN_TREE),
+    (UnitClerk, MovementFollow, IN_TREE),
     (ClusterOfficer, UnitRead, ANYWHERE),
     (ClusterOfficer, PersonRead, IN_TREE),
     (ClusterOfficer, ClusterManage, IN_TREE),
     (ClusterOfficer, ClusterScore, IN_TREE),
     (ClusterOfficer, ClusterVote, OWN),
     (ClusterOfficer, DossierRead, IN_TREE),
+    (ClusterOfficer, MovementFollow, IN_TREE),
     (Viewer, UnitRead, ANYWHERE),
     (Viewer, PersonRead, IN_TREE),
     (Viewer, DossierRead, IN_TREE),
+    (Viewer, MovementFollow, IN_TREE),
 ];
 
 pub fn allows(role: Role, action: Action, reach: Reach) -> bool {
@@ -216,6 +233,7 @@ mod tests {
                     (CatalogWrite, "OS"),
                     (DossierRead, "OS"),
                     (TemplateWrite, "OS"),
+                    (MovementFollow, "OS"),
                 ],
             ),
             (
@@ -233,6 +251,10 @@ mod tests {
                     (DossierRead, "OS"),
                     (DossierProcess, "OS"),
                     (TemplateWrite, "OS"),
+                    (MovementManage, "OS"),
+                    (MovementRegister, "OS"),
+                    (MovementReport, "OS"),
+                    (MovementFollow, "OS"),
                 ],
             ),
             (
@@ -243,6 +265,8 @@ mod tests {
                     (ClusterVote, "O"),
                     (DossierRead, "OS"),
                     (DossierDecide, "OS"),
+                    (MovementManage, "OS"),
+                    (MovementFollow, "OS"),
                 ],
             ),
             (
@@ -252,6 +276,7 @@ mod tests {
                     (PersonRead, "OS"),
                     (DossierRead, "OS"),
                     (CouncilVote, "O"),
+                    (MovementFollow, "OS"),
                 ],
             ),
             (
@@ -264,6 +289,9 @@ mod tests {
                     (ClusterVote, "O"),
                     (DossierRead, "OS"),
                     (DossierPrepare, "OS"),
+                    (MovementRegister, "OS"),
+                    (MovementReport, "OS"),
+                    (MovementFollow, "OS"),
                 ],
             ),
             (
@@ -275,11 +303,17 @@ mod tests {
                     (ClusterScore, "OS"),
                     (ClusterVote, "O"),
                     (DossierRead, "OS"),
+                    (MovementFollow, "OS"),
                 ],
             ),
             (
                 Viewer,
-                &[(UnitRead, "OSX"), (PersonRead, "OS"), (DossierRead, "OS")],
+                &[
+                    (UnitRead, "OSX"),
+                    (PersonRead, "OS"),
+                    (DossierRead, "OS"),
+                    (MovementFollow, "OS"),
+                ],
             ),
         ];
         let mut checked = 0;

@@ -12,6 +12,7 @@ pub mod dossier;
 pub mod eligibility;
 pub mod error;
 pub mod evaluation;
+pub mod movement;
 pub mod person;
 pub mod rotation;
 pub mod text;

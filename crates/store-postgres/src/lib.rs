@@ -37,6 +37,11 @@ const MIGRATIONS: &[sql::migrate::Migration] = &[
         name: "dossiers",
         sql: include_str!("../migrations/0004_dossiers.sql"),
     },
+    sql::migrate::Migration {
+        version: 5,
+        name: "movements",
+        sql: include_str!("../migrations/0005_movements.sql"),
+    },
 ];
 
 pub struct PgStore {

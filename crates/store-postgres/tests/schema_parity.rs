@@ -365,10 +365,10 @@ async fn fresh() -> Fresh {
     let sqlite = SqliteStore::open(path.to_str().unwrap(), &SqliteOptions::default())
         .await
         .unwrap();
-    assert_eq!(sqlite.migrate().await.unwrap(), 4);
+    assert_eq!(sqlite.migrate().await.unwrap(), 5);
     let db = TestDatabase::create().await;
     let postgres = PgStore::connect(&db.url, 2).await.unwrap();
-    assert_eq!(postgres.migrate().await.unwrap(), 4);
+    assert_eq!(postgres.migrate().await.unwrap(), 5);
     Fresh {
         sqlite,
         _dir: dir,
@@ -406,7 +406,7 @@ async fn the_parity_check_reports_drift() {
     for stmt in [
         "ALTER TABLE people ADD COLUMN nickname TEXT",
         "ALTER TABLE users ALTER COLUMN display_name DROP NOT NULL",
-        "ALTER TABLE dossiers ALTER COLUMN movement TYPE BIGINT USING NULL::bigint",
+        "ALTER TABLE movements ALTER COLUMN slogan TYPE BIGINT USING NULL::bigint",
         "CREATE TABLE parity_probe (id BIGINT PRIMARY KEY)",
     ] {
         sqlx::query(stmt)
@@ -430,7 +430,7 @@ async fn the_parity_check_reports_drift() {
     assert_eq!(
         drift,
         [
-            "dossiers.movement: type differs: SQLite TEXT (Text), PostgreSQL bigint (Integer)",
+            "movements.slogan: type differs: SQLite TEXT (Text), PostgreSQL bigint (Integer)",
             "table parity_probe: only in PostgreSQL",
             "people.nickname: column only in PostgreSQL (text NULL)",
             "units.legacy_code: column only in SQLite (INTEGER NOT NULL)",

@@ -39,6 +39,11 @@ const MIGRATIONS: &[sql::migrate::Migration] = &[
         name: "dossiers",
         sql: include_str!("../migrations/0004_dossiers.sql"),
     },
+    sql::migrate::Migration {
+        version: 5,
+        name: "movements",
+        sql: include_str!("../migrations/0005_movements.sql"),
+    },
 ];
 
 #[derive(Debug, Clone)]

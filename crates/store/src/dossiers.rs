@@ -27,7 +27,8 @@ pub struct NewDossier {
     pub authority_id: i64,
     pub kind: CommendationType,
     pub year: i32,
-    pub movement: Option<String>,
+    /// The movement the dossier comes from (its award records carry it on).
+    pub movement_id: Option<i64>,
     pub cluster_proposal_id: Option<i64>,
     pub created_by: Option<i64>,
     pub today: Date,
@@ -67,7 +68,8 @@ pub struct DossierRow {
     #[cfg_attr(feature = "sqlx", sqlx(try_from = "String"))]
     pub kind: CommendationType,
     pub year: i32,
-    pub movement: Option<String>,
+    pub movement_id: Option<i64>,
+    pub movement_name: Option<String>,
     pub cluster_proposal_id: Option<i64>,
     #[cfg_attr(feature = "sqlx", sqlx(try_from = "String"))]
     pub state: State,

@@ -57,6 +57,9 @@ pub struct AwardRecordRow {
     pub note: Option<String>,
     /// A revoked award stays in the register but counts for nothing.
     pub revoked_on: Option<Date>,
+    /// The movement the award was given under (from its dossier).
+    pub movement_id: Option<i64>,
+    pub movement_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,6 +12,7 @@ mod decisions;
 mod documents;
 mod dossiers;
 mod history;
+mod movements;
 mod page;
 mod people;
 mod register;
@@ -30,6 +31,7 @@ pub use decisions::*;
 pub use documents::*;
 pub use dossiers::*;
 pub use history::*;
+pub use movements::*;
 pub use page::*;
 pub use people::*;
 pub use register::*;
@@ -91,6 +93,7 @@ pub trait Store:
     + DecisionStore
     + RegisterStore
     + AuditStore
+    + MovementStore
 {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;

@@ -171,7 +171,7 @@ impl<'a> Dossiers<'a> {
             authority_id: authority,
             kind: CommendationType::CongTrang,
             year: 2025,
-            movement: None,
+            movement_id: None,
             cluster_proposal_id: None,
             created_by: None,
             today: date!(2025 - 11 - 03),

@@ -16,6 +16,7 @@ pub mod decisions;
 pub mod documents;
 pub mod dossiers;
 pub mod history;
+pub mod movements;
 pub mod people;
 pub mod register;
 pub mod units;
@@ -90,6 +91,13 @@ macro_rules! conformance_tests {
             }
             register {
                 a_decision_writes_the_register,
+            }
+            movements {
+                a_movement_keeps_its_children_and_is_edited_only_as_a_draft,
+                lists_hide_drafts_from_the_public_and_filter,
+                registrations_keep_every_version,
+                a_report_is_amended_but_dated_by_its_first_submission,
+                dossiers_and_awards_carry_their_movement,
             }
             audit {
                 audit_chain_covers_every_write,
