@@ -493,6 +493,9 @@ impl MovementStore for Backend {
                     .push(" AND m.ends_on >= ")
                     .push_bind(first);
             }
+            if let Some(pid) = f.parent_id {
+                q.push(" AND m.parent_id = ").push_bind(pid);
+            }
             if let Some(u) = f.targeting {
                 q.push(" AND EXISTS (SELECT 1 FROM movement_targets t WHERE t.movement_id = m.id AND t.unit_id = ")
                     .push_bind(u)

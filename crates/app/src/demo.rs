@@ -106,6 +106,7 @@ pub struct DemoReport {
     pub clusters: usize,
     pub accounts: usize,
     pub dossiers: usize,
+    pub movements: usize,
 }
 
 fn slug(name: &str) -> String {
@@ -512,6 +513,7 @@ pub async fn load(app: &App) -> AppResult<DemoReport> {
     crate::demo_conference::replay_seed_000(app, &admin).await?;
     let so_noi_vu = app.store.unit_by_code("can_tho.so_noi_vu").await?.id;
     l.report.dossiers = crate::demo_dossiers::load(app, so_noi_vu).await?;
+    l.report.movements = crate::demo_movements::load(app, &admin).await?;
     Ok(l.report)
 }
 

@@ -217,7 +217,7 @@ async fn load_all(
         authority_id: None,
         kind: kind.into(),
         year,
-        movement: None,
+        movement_id: None,
         cluster_proposal_id: None,
         nominees,
     };

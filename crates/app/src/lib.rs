@@ -13,9 +13,11 @@ pub mod decision;
 pub mod demo;
 mod demo_conference;
 mod demo_dossiers;
+mod demo_movements;
 pub mod dossiers;
 pub mod error;
 pub mod history;
+pub mod movements;
 pub mod people;
 pub mod register;
 #[cfg(feature = "testing")]
@@ -50,6 +52,10 @@ pub struct Settings {
     pub login_lock_minutes: i64,
     /// Failed logins from one address within the lock window before it is throttled.
     pub login_max_failures_per_ip: u32,
+    /// The registration deadline of a year when a movement names none: (month, day).
+    pub registration_deadline: (u8, u8),
+    /// What a year-end nominee who did not register gets: a flag, a refusal, or nothing.
+    pub unregistered_nominee: tdkt_domain::movement::UnregisteredPolicy,
 }
 
 impl Default for Settings {
@@ -59,6 +65,9 @@ impl Default for Settings {
             login_max_failures: 5,
             login_lock_minutes: 15,
             login_max_failures_per_ip: 30,
+            // Provinces commonly ask for registrations by the end of the first quarter.
+            registration_deadline: (3, 31),
+            unregistered_nominee: tdkt_domain::movement::UnregisteredPolicy::Flag,
         }
     }
 }

@@ -195,6 +195,8 @@ pub struct MovementFilter {
     pub year: Option<i32>,
     /// Targeting this unit.
     pub targeting: Option<i64>,
+    /// Carrying out this movement.
+    pub parent_id: Option<i64>,
     pub paging: Paging,
 }
 

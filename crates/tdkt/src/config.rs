@@ -23,6 +23,10 @@ pub struct Config {
     pub login_max_failures: i32,
     pub login_lock_minutes: i64,
     pub login_max_failures_per_ip: u32,
+    /// Registration deadline of a year when a movement names none, `MM-DD`.
+    pub registration_deadline: String,
+    /// A year-end nominee who did not register: `canh_bao` (flag), `chan` (refuse), `bo_qua`.
+    pub unregistered_nominee: tdkt_domain::movement::UnregisteredPolicy,
     /// Log filter, e.g. `info` or `tdkt_web=debug`.
     pub log: String,
     /// Public address printed in certificates' QR codes, e.g. `https://tdkt.gialai.gov.vn`
@@ -44,6 +48,11 @@ impl Default for Config {
             login_max_failures: s.login_max_failures,
             login_lock_minutes: s.login_lock_minutes,
             login_max_failures_per_ip: s.login_max_failures_per_ip,
+            registration_deadline: format!(
+                "{:02}-{:02}",
+                s.registration_deadline.0, s.registration_deadline.1
+            ),
+            unregistered_nominee: s.unregistered_nominee,
             log: "info".into(),
             public_url: None,
         }
@@ -100,7 +109,25 @@ impl Config {
         {
             return Err("Cấu hình không hợp lệ: session_hours, login_max_failures, login_lock_minutes và db_max_connections phải lớn hơn 0".into());
         }
+        self.deadline()?;
         Ok(())
+    }
+
+    /// `registration_deadline` as (month, day), checked against a leap year.
+    fn deadline(&self) -> Result<(u8, u8), String> {
+        let bad = || {
+            format!(
+                "Cấu hình không hợp lệ: registration_deadline = «{}»; ghi tháng-ngày, ví dụ 03-31",
+                self.registration_deadline
+            )
+        };
+        let (m, d) = self.registration_deadline.split_once('-').ok_or_else(bad)?;
+        let (m, d): (u8, u8) = (m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
+        time::Month::try_from(m)
+            .ok()
+            .and_then(|mo| time::Date::from_calendar_date(2024, mo, d).ok())
+            .ok_or_else(bad)?;
+        Ok((m, d))
     }
 
     pub fn database_url_is_postgres(&self) -> bool {
@@ -114,6 +141,8 @@ impl Config {
             login_max_failures: self.login_max_failures,
             login_lock_minutes: self.login_lock_minutes,
             login_max_failures_per_ip: self.login_max_failures_per_ip,
+            registration_deadline: self.deadline().unwrap_or((3, 31)),
+            unregistered_nominee: self.unregistered_nominee,
         }
     }
 }

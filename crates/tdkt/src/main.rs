@@ -341,14 +341,15 @@ async fn run(command: Command, mut cfg: Config) -> Result<ExitCode> {
             let started = std::time::Instant::now();
             let r = tdkt_app::demo::load(&app).await.map_err(cli_err)?;
             println!(
-                "Đã tạo dữ liệu demo trong {:.1} giây: {} đơn vị, {} biến động, {} cá nhân, {} cụm thi đua, {} tài khoản, {} hồ sơ khen thưởng.",
+                "Đã tạo dữ liệu demo trong {:.1} giây: {} đơn vị, {} biến động, {} cá nhân, {} cụm thi đua, {} tài khoản, {} hồ sơ khen thưởng, {} phong trào thi đua.",
                 started.elapsed().as_secs_f64(),
                 r.units,
                 r.lineage_events,
                 r.people,
                 r.clusters,
                 r.accounts,
-                r.dossiers
+                r.dossiers,
+                r.movements
             );
             println!(
                 "\nTài khoản demo (mật khẩu chung: {}):",

@@ -101,7 +101,7 @@ impl App {
         Ok(permits(&p.grants, action, unit, &anc))
     }
 
-    async fn require_manage(
+    pub(crate) async fn require_manage(
         &self,
         p: &Principal,
         cluster_id: i64,

@@ -38,7 +38,9 @@ pub struct DossierInput {
     pub kind: String,
     /// The year of the achievement.
     pub year: i32,
-    pub movement: Option<String>,
+    /// The movement the proposal comes from (a launched one).
+    #[serde(default)]
+    pub movement_id: Option<i64>,
     pub cluster_proposal_id: Option<i64>,
     pub nominees: Vec<NomineeInput>,
 }
@@ -123,7 +125,7 @@ impl App {
     }
 
     /// Checks a nominee list against the master data and the catalog.
-    async fn nominees(&self, unit_id: i64, input: &[NomineeInput]) -> AppResult<Vec<NewNominee>> {
+    pub(crate) async fn nominees(&self, unit_id: i64, input: &[NomineeInput]) -> AppResult<Vec<NewNominee>> {
         if input.is_empty() {
             return Err(invalid(
                 "nominees",
@@ -279,6 +281,8 @@ impl App {
             None => self.default_authority(input.unit_id).await?,
         };
         let nominees = self.nominees(input.unit_id, &input.nominees).await?;
+        self.check_registered(kind, year, &nominees).await?;
+        let movement_id = self.dossier_movement(input.movement_id).await?;
         if let Some(pid) = input.cluster_proposal_id {
             self.check_cluster_proposal(pid, input.unit_id, &nominees)
                 .await?;
@@ -293,7 +297,7 @@ impl App {
                     authority_id,
                     kind,
                     year,
-                    movement: input.movement.map(|m| tidy(&m)).filter(|m| !m.is_empty()),
+                    movement_id,
                     cluster_proposal_id: input.cluster_proposal_id,
                     created_by: Some(p.user_id),
                     today: self.today(),

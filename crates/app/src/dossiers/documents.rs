@@ -37,6 +37,44 @@ pub fn sniff(bytes: &[u8], filename: &str) -> Option<&'static str> {
 }
 
 impl App {
+    /// An uploaded file checked by its content and size: its cleaned name, type and SHA-256.
+    pub(crate) fn checked_file(
+        &self,
+        filename: &str,
+        bytes: &[u8],
+    ) -> AppResult<(String, &'static str, String)> {
+        let max = self.procedure.documents.max_mb as usize * 1024 * 1024;
+        if bytes.is_empty() {
+            return Err(invalid("tep", "Tệp rỗng"));
+        }
+        if bytes.len() > max {
+            return Err(invalid(
+                "tep",
+                format!(
+                    "Tệp «{filename}» lớn {:.1} MB, vượt giới hạn {} MB",
+                    bytes.len() as f64 / 1_048_576.0,
+                    self.procedure.documents.max_mb
+                ),
+            ));
+        }
+        let Some(mime) = sniff(bytes, filename) else {
+            return Err(invalid(
+                "tep",
+                format!(
+                    "Tệp «{filename}» không phải PDF, DOCX, XLSX, PNG hoặc JPEG (kiểm tra theo nội dung tệp)"
+                ),
+            ));
+        };
+        let filename: String = filename
+            .chars()
+            .filter(|c| !c.is_control() && !matches!(c, '/' | '\\'))
+            .take(200)
+            .collect();
+        Ok((filename, mime, hex::encode(Sha256::digest(bytes))))
+    }
+}
+
+impl App {
     /// Attaches a file (a new document, or a new version of one). Checked by content, size
     /// limited, stored once by hash; nothing is ever replaced.
     #[allow(clippy::too_many_arguments)]
@@ -73,38 +111,11 @@ impl App {
                 format!("Loại tài liệu «{slot}» không có trong danh mục"),
             ));
         };
-        let max = self.procedure.documents.max_mb as usize * 1024 * 1024;
-        if bytes.is_empty() {
-            return Err(invalid("tep", "Tệp rỗng"));
-        }
-        if bytes.len() > max {
-            return Err(invalid(
-                "tep",
-                format!(
-                    "Tệp «{filename}» lớn {:.1} MB, vượt giới hạn {} MB",
-                    bytes.len() as f64 / 1_048_576.0,
-                    self.procedure.documents.max_mb
-                ),
-            ));
-        }
-        let Some(mime) = sniff(&bytes, filename) else {
-            return Err(invalid(
-                "tep",
-                format!(
-                    "Tệp «{filename}» không phải PDF, DOCX, XLSX, PNG hoặc JPEG (kiểm tra theo nội dung tệp)"
-                ),
-            ));
-        };
-        let filename: String = filename
-            .chars()
-            .filter(|c| !c.is_control() && !matches!(c, '/' | '\\'))
-            .take(200)
-            .collect();
+        let (filename, mime, sha256) = self.checked_file(filename, &bytes)?;
         let title = title
             .map(tidy)
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| slot.label().to_string());
-        let sha256 = hex::encode(Sha256::digest(&bytes));
         Ok(self
             .store
             .add_document(

@@ -56,6 +56,9 @@ pub struct DossierView {
     pub has_voted: bool,
     pub may_record_written: bool,
     pub may_decide: bool,
+    /// Nominees for an emulation title who did not register for it that year (a flag; the
+    /// `unregistered_nominee` setting may refuse them at creation instead).
+    pub unregistered: Vec<crate::movements::UnregisteredNominee>,
 }
 
 /// The eligibility check shown for one nominee.
@@ -102,7 +105,7 @@ fn step_action(role: Role) -> Option<Action> {
 }
 
 impl App {
-    async fn ancestors_of(&self, unit_id: i64) -> AppResult<Vec<i64>> {
+    pub(crate) async fn ancestors_of(&self, unit_id: i64) -> AppResult<Vec<i64>> {
         Ok(self
             .store
             .unit_ancestors(unit_id)

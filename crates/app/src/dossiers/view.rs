@@ -70,7 +70,13 @@ impl App {
         };
         let board = roles.contains(&Role::BoardSpecialist);
         let board_all = board || roles.contains(&Role::BoardLeader);
+        let named: Vec<_> = d
+            .nominees
+            .iter()
+            .map(|n| (n.person_id, n.unit_id, n.award_code.clone(), n.name.clone()))
+            .collect();
         Ok(DossierView {
+            unregistered: self.unregistered(d.kind, d.year, &named).await?,
             documents: self.store.dossier_documents(id).await?,
             events: self.store.dossier_events(id).await?,
             // Comments waiting for moderation or hidden are the Board's; the others see what

@@ -103,50 +103,7 @@ impl App {
             }
             let name = cell(Some(c_name));
             let cccd = cell(c_cccd);
-            let key = tdkt_domain::text::fold(name);
-            let person = if !cccd.is_empty() {
-                let x = people
-                    .iter()
-                    .find(|x| x.cccd.as_deref() == Some(cccd))
-                    .ok_or_else(|| {
-                        err(
-                            row,
-                            "cccd",
-                            format!("không có ai trong đơn vị có CCCD {cccd}"),
-                        )
-                    })?;
-                // A typo in the CCCD must not write onto someone else.
-                if !name.is_empty() && tdkt_domain::text::fold(&x.full_name) != key {
-                    return Err(err(
-                        row,
-                        "ho_ten",
-                        format!("CCCD {cccd} là của «{}», không phải «{name}»", x.full_name),
-                    ));
-                }
-                x
-            } else {
-                let found: Vec<&PersonRow> = people
-                    .iter()
-                    .filter(|x| tdkt_domain::text::fold(&x.full_name) == key)
-                    .collect();
-                match found.as_slice() {
-                    [one] => *one,
-                    [] => {
-                        return Err(err(
-                            row,
-                            "ho_ten",
-                            format!("không có «{name}» trong đơn vị"),
-                        ));
-                    }
-                    _ => {
-                        return Err(err(
-                            row,
-                            "ho_ten",
-                            format!("có {} người tên «{name}»; cần ghi CCCD", found.len()),
-                        ));
-                    }
-                }
-            };
+            let person = find_person(people, name, cccd).map_err(|(c, m)| err(row, c, m))?;
             let y = cell(Some(c_year));
             // Spreadsheets give years as numbers ("2024.0" when read as a float).
             let year: i32 = y
@@ -205,6 +162,42 @@ impl App {
     }
 }
 
+/// The person of a unit's staff a row names: by CCCD (and then the name must agree), else by a
+/// unique name. The error names the column at fault.
+pub(crate) fn find_person<'a>(
+    people: &'a [PersonRow],
+    name: &str,
+    cccd: &str,
+) -> Result<&'a PersonRow, (&'static str, String)> {
+    let key = tdkt_domain::text::fold(name);
+    if !cccd.is_empty() {
+        let x = people
+            .iter()
+            .find(|x| x.cccd.as_deref() == Some(cccd))
+            .ok_or_else(|| ("cccd", format!("không có ai trong đơn vị có CCCD {cccd}")))?;
+        // A typo in the CCCD must not write onto someone else.
+        if !name.is_empty() && tdkt_domain::text::fold(&x.full_name) != key {
+            return Err((
+                "ho_ten",
+                format!("CCCD {cccd} là của «{}», không phải «{name}»", x.full_name),
+            ));
+        }
+        return Ok(x);
+    }
+    let found: Vec<&PersonRow> = people
+        .iter()
+        .filter(|x| tdkt_domain::text::fold(&x.full_name) == key)
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(("ho_ten", format!("không có «{name}» trong đơn vị"))),
+        _ => Err((
+            "ho_ten",
+            format!("có {} người tên «{name}»; cần ghi CCCD", found.len()),
+        )),
+    }
+}
+
 /// A CSV text as rows of cells; the error names the line.
 fn read_csv(text: &str) -> Result<Vec<Vec<String>>, (usize, String)> {
     let mut reader = csv::ReaderBuilder::new()
@@ -222,7 +215,7 @@ fn read_csv(text: &str) -> Result<Vec<Vec<String>>, (usize, String)> {
 }
 
 /// The first sheet of an XLSX workbook as rows of cells.
-fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
+pub(crate) fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
     use calamine::{Reader, Xlsx};
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes))
         .map_err(|_| "Tệp không phải là bảng tính XLSX".to_string())?;

@@ -11,7 +11,7 @@
 
 mod awards;
 mod collective;
-mod imports;
+pub(crate) mod imports;
 mod initiatives;
 mod person;
 mod titles;
@@ -90,7 +90,7 @@ impl App {
         Ok(person)
     }
 
-    async fn unit_staff(&self, unit_id: i64) -> AppResult<Vec<PersonRow>> {
+    pub(crate) async fn unit_staff(&self, unit_id: i64) -> AppResult<Vec<PersonRow>> {
         let mut people = Vec::new();
         let mut page = 1;
         loop {

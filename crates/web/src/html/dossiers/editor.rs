@@ -35,7 +35,10 @@ struct NewPage {
     kind: String,
     year: i32,
     title: String,
+    /// The chosen movement's id, or empty.
     movement: String,
+    /// Launched movements of the year: (id, name — authority).
+    movements: Vec<(i64, String)>,
     /// (value, label): `p:ID` people, `u:ID` collectives.
     subjects: Vec<(String, String)>,
     awards: Vec<(String, String)>,
@@ -168,6 +171,13 @@ async fn editor(
             kind,
             year,
             title,
+            movements: st
+                .app
+                .movements_of_year(year)
+                .await?
+                .into_iter()
+                .map(|m| (m.id, format!("{} — {}", m.name, m.authority_name)))
+                .collect(),
             movement,
             subjects,
             awards,
@@ -290,7 +300,7 @@ pub(super) async fn create(
                         authority_id: None,
                         kind: fields.1.clone(),
                         year,
-                        movement: Some(fields.3.clone()),
+                        movement_id: fields.3.trim().parse().ok(),
                         cluster_proposal_id: proposal,
                         nominees: n,
                     },
@@ -353,7 +363,7 @@ pub(super) async fn edit_nominees(
             d.title.clone(),
             d.kind.code().to_string(),
             d.year,
-            d.movement.clone().unwrap_or_default(),
+            d.movement_id.map(|m| m.to_string()).unwrap_or_default(),
         ),
         Editing::Dossier(d.id, d.code.clone(), d.version),
         None,
@@ -391,7 +401,7 @@ pub(super) async fn nominees(
                     d.title.clone(),
                     d.kind.code().to_string(),
                     d.year,
-                    d.movement.clone().unwrap_or_default(),
+                    d.movement_id.map(|m| m.to_string()).unwrap_or_default(),
                 ),
                 Editing::Dossier(d.id, d.code.clone(), d.version),
                 Some(e),

@@ -181,6 +181,7 @@ struct DossierPage {
     kind: String,
     year: i32,
     movement: String,
+    movement_id: Option<i64>,
     /// The cluster election the dossier comes from: (link, text).
     origin: Option<(String, String)>,
     state: String,
@@ -464,7 +465,8 @@ pub(super) async fn show(
         authority: d.authority_name.clone(),
         kind: d.kind.label().to_string(),
         year: d.year,
-        movement: d.movement.clone().unwrap_or_default(),
+        movement: d.movement_name.clone().unwrap_or_default(),
+        movement_id: d.movement_id,
         origin,
         state: d.state.label().to_string(),
         state_class: state_class(d.state),
