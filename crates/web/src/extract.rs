@@ -184,6 +184,11 @@ impl FormPairs {
             .unwrap_or_default()
     }
 
+    /// Every field and value, in order.
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.0
+    }
+
     /// Every value of a field, in order.
     pub fn all(&self, key: &str) -> Vec<String> {
         self.0

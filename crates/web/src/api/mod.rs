@@ -8,6 +8,7 @@ mod clusters;
 mod dossiers;
 mod dto;
 mod initiatives;
+mod movements;
 mod people;
 mod units;
 
@@ -59,6 +60,7 @@ pub fn openapi_json() -> String {
 fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(dossiers::DossierApi::openapi());
+    doc.merge(movements::MovementApi::openapi());
     doc
 }
 
@@ -145,6 +147,7 @@ pub fn routes() -> Router<AppState> {
             get(catalog::list_local_kinds).post(catalog::create_local_kind),
         )
         .merge(dossiers::routes())
+        .merge(movements::routes())
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", document()))
 }
 

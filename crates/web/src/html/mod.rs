@@ -8,6 +8,7 @@ mod conference;
 pub(crate) mod dossiers;
 mod initiatives;
 pub(crate) mod login;
+mod movements;
 mod public;
 mod records;
 mod register;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .merge(account::routes())
         .merge(catalog::routes())
         .merge(initiatives::routes())
+        .merge(movements::routes())
         .merge(dossiers::routes())
         .merge(public::routes())
         .merge(register::routes())
@@ -81,8 +83,8 @@ pub const MODULES: &[NavItem] = &[
     NavItem {
         href: "/phong-trao",
         label: "Phong trào thi đua",
-        about: "Phát động phong trào, đăng ký thi đua của đơn vị và cá nhân.",
-        ready: false,
+        about: "Phát động phong trào, đăng ký thi đua của đơn vị và cá nhân, báo cáo sơ kết, tổng kết.",
+        ready: true,
     },
     NavItem {
         href: "/cum-thi-dua",

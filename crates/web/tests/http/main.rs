@@ -5,5 +5,6 @@ mod conference;
 mod dossiers;
 mod history;
 mod pages;
+mod movements;
 mod registers;
 mod server;
