@@ -52,7 +52,12 @@ async fn document_tx<'e, E: sqlx::Executor<'e, Database = Db>>(
 }
 
 /// Stores file contents once per hash (a second upload of the same bytes adds nothing).
-pub(super) async fn put_blob(tx: &mut Tx, sha256: &str, mime: &str, bytes: &[u8]) -> StoreResult<()> {
+pub(super) async fn put_blob(
+    tx: &mut Tx,
+    sha256: &str,
+    mime: &str,
+    bytes: &[u8],
+) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO blobs (sha256, size, mime, data, created_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (sha256) DO NOTHING",

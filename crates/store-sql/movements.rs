@@ -16,8 +16,7 @@ const MOVEMENT_COLUMNS: &str = "m.id, m.code, m.name, m.slogan, m.goals, m.autho
     m.level, m.kind, m.scope, m.starts_on, m.ends_on, m.parent_id, p.name AS parent_name, m.decision_number,
     m.decision_date, m.decision_signer, m.decision_file_id, m.registration_due_on, m.target_kind,
     m.target_unit_id, m.target_cluster_id, m.state, m.state_since, m.version, m.created_at";
-const MOVEMENT_FROM: &str =
-    "FROM movements m JOIN units a ON a.id = m.authority_id LEFT JOIN movements p ON p.id = m.parent_id";
+const MOVEMENT_FROM: &str = "FROM movements m JOIN units a ON a.id = m.authority_id LEFT JOIN movements p ON p.id = m.parent_id";
 const SUMMARY_COLUMNS: &str = "m.id, m.code, m.name, m.authority_id, a.name AS authority_name, m.level, m.kind,
     m.scope, m.starts_on, m.ends_on, m.parent_id, m.decision_number, m.decision_date, m.decision_file_id, m.state,
     (SELECT COUNT(*) FROM movement_targets t WHERE t.movement_id = m.id) AS targets";
@@ -486,8 +485,10 @@ impl MovementStore for Backend {
                 }
             }
             if let Some(y) = f.year {
-                let first = Date::from_calendar_date(y, time::Month::January, 1).expect("valid year");
-                let last = Date::from_calendar_date(y, time::Month::December, 31).expect("valid year");
+                let first =
+                    Date::from_calendar_date(y, time::Month::January, 1).expect("valid year");
+                let last =
+                    Date::from_calendar_date(y, time::Month::December, 31).expect("valid year");
                 q.push(" AND m.starts_on <= ")
                     .push_bind(last)
                     .push(" AND m.ends_on >= ")
@@ -507,10 +508,7 @@ impl MovementStore for Backend {
             "SELECT COUNT(*) AS n FROM movements m JOIN units a ON a.id = m.authority_id WHERE 1 = 1",
         );
         filter(&mut count);
-        let total: i64 = get(
-            &count.build().fetch_one(pool).await.map_err(db_err)?,
-            "n",
-        )?;
+        let total: i64 = get(&count.build().fetch_one(pool).await.map_err(db_err)?, "n")?;
         let mut q = QueryBuilder::<Db>::new(format!(
             "SELECT {SUMMARY_COLUMNS} FROM movements m JOIN units a ON a.id = m.authority_id WHERE 1 = 1"
         ));

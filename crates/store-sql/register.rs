@@ -14,8 +14,9 @@ impl RegisterStore for Backend {
         let mut q = QueryBuilder::<Db>::new(
             "SELECT r.id, r.person_id, r.unit_id, COALESCE(r.subject_name, p.full_name, cu.name, '') AS subject_name,
                     COALESCE(pu.name, cu.name, '') AS unit_name, r.code, r.award_date, r.decision, r.amount, r.cert_key,
-                    r.revoked_on, r.revoked_reason, n.dossier_id
+                    r.revoked_on, r.revoked_reason, n.dossier_id, r.movement_id, mv.name AS movement_name
              FROM award_records r
+             LEFT JOIN movements mv ON mv.id = r.movement_id
              LEFT JOIN people p ON p.id = r.person_id LEFT JOIN units pu ON pu.id = p.unit_id
              LEFT JOIN units cu ON cu.id = r.unit_id
              LEFT JOIN dossier_nominees n ON n.id = r.nominee_id

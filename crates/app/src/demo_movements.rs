@@ -123,7 +123,9 @@ struct Review {
 }
 
 fn bad(code: &str, what: impl std::fmt::Display) -> AppError {
-    AppError::Internal(format!("dữ liệu demo movements.toml, phong trào {code}: {what}"))
+    AppError::Internal(format!(
+        "dữ liệu demo movements.toml, phong trào {code}: {what}"
+    ))
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -181,7 +183,13 @@ pub(crate) async fn load(app: &App, admin: &Principal) -> AppResult<usize> {
                 }
             };
         let parent_id = match opt(&m.parent) {
-            Some(p) => Some(app.store.movement_by_code(&p).await.map_err(|_| bad(&m.code, "phong trào cấp trên chưa có"))?.id),
+            Some(p) => Some(
+                app.store
+                    .movement_by_code(&p)
+                    .await
+                    .map_err(|_| bad(&m.code, "phong trào cấp trên chưa có"))?
+                    .id,
+            ),
             None => None,
         };
         let form = MovementForm {
@@ -276,7 +284,12 @@ pub(crate) async fn load(app: &App, admin: &Principal) -> AppResult<usize> {
             for u in &r.units {
                 ids.push(unit(u.clone()).await?.id);
             }
-            let day = row.milestones.iter().map(|x| x.due_on).max().unwrap_or(starts);
+            let day = row
+                .milestones
+                .iter()
+                .map(|x| x.due_on)
+                .max()
+                .unwrap_or(starts);
             app.set_clock(Some(day));
             let opened = app
                 .open_review_dossier(
@@ -330,7 +343,11 @@ async fn step(
 
 async fn registrations(app: &App, actor: &Actor, m: &Movement, row: &MovementRow) -> AppResult<()> {
     for r in &m.registration {
-        let u = app.store.unit_by_code(&r.unit).await.map_err(|_| bad(&m.code, &r.unit))?;
+        let u = app
+            .store
+            .unit_by_code(&r.unit)
+            .await
+            .map_err(|_| bad(&m.code, &r.unit))?;
         let staff = app.unit_staff(u.id).await?;
         let mut lines: Vec<RegistrationLine> = r
             .collective
@@ -373,7 +390,11 @@ async fn registrations(app: &App, actor: &Actor, m: &Movement, row: &MovementRow
 
 async fn reports(app: &App, actor: &Actor, m: &Movement, row: &MovementRow) -> AppResult<()> {
     for r in &m.report {
-        let u = app.store.unit_by_code(&r.unit).await.map_err(|_| bad(&m.code, &r.unit))?;
+        let u = app
+            .store
+            .unit_by_code(&r.unit)
+            .await
+            .map_err(|_| bad(&m.code, &r.unit))?;
         let idx = m
             .milestone
             .iter()

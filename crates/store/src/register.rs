@@ -25,6 +25,9 @@ pub struct RegisterRow {
     pub revoked_on: Option<Date>,
     pub revoked_reason: Option<String>,
     pub dossier_id: Option<i64>,
+    /// The movement the award was given under.
+    pub movement_id: Option<i64>,
+    pub movement_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -125,7 +125,11 @@ impl App {
     }
 
     /// Checks a nominee list against the master data and the catalog.
-    pub(crate) async fn nominees(&self, unit_id: i64, input: &[NomineeInput]) -> AppResult<Vec<NewNominee>> {
+    pub(crate) async fn nominees(
+        &self,
+        unit_id: i64,
+        input: &[NomineeInput],
+    ) -> AppResult<Vec<NewNominee>> {
         if input.is_empty() {
             return Err(invalid(
                 "nominees",

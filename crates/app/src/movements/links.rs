@@ -124,7 +124,10 @@ impl App {
         }
         for (i, id) in movement_ids.iter().enumerate() {
             let m = self.store.movement(*id).await.map_err(|_| {
-                invalid(format!("movement_ids[{i}]"), format!("Không có phong trào mã số {id}"))
+                invalid(
+                    format!("movement_ids[{i}]"),
+                    format!("Không có phong trào mã số {id}"),
+                )
             })?;
             if !m.state.is_public() {
                 return Err(invalid(

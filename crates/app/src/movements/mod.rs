@@ -176,7 +176,8 @@ fn code_from(year: i32, name: &str) -> String {
 fn is_code(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 60
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 impl App {
@@ -251,7 +252,9 @@ impl App {
         Ok(MovementView {
             band: duration_band(movement.starts_on, movement.ends_on),
             may_follow: !manage_roles.is_empty()
-                || self.may(p, Action::MovementFollow, movement.authority_id).await?
+                || self
+                    .may(p, Action::MovementFollow, movement.authority_id)
+                    .await?
                 || !my_units.is_empty(),
             may_manage: !manage_roles.is_empty(),
             movement,
@@ -403,7 +406,9 @@ impl App {
                     .await?
                     .into_iter()
                     .find(|c| c.id == cid)
-                    .ok_or_else(|| invalid("target_cluster_id", "Không có cụm, khối thi đua này"))?;
+                    .ok_or_else(|| {
+                        invalid("target_cluster_id", "Không có cụm, khối thi đua này")
+                    })?;
                 // The members of the year the movement starts in (or the latest year before).
                 let year = cluster
                     .years
@@ -427,7 +432,10 @@ impl App {
                 let mut ids: Vec<i64> = Vec::new();
                 for (i, u) in f.target_unit_ids.iter().enumerate() {
                     let unit = self.store.unit(*u).await.map_err(|_| {
-                        invalid(format!("target_unit_ids[{i}]"), format!("Không có đơn vị mã số {u}"))
+                        invalid(
+                            format!("target_unit_ids[{i}]"),
+                            format!("Không có đơn vị mã số {u}"),
+                        )
                     })?;
                     let anc = self.ancestors_of(*u).await?;
                     if !inside(*u, &anc) {
@@ -476,7 +484,10 @@ impl App {
             let kind = MilestoneKind::parse(&field("kind"), &m.kind)?;
             let name = tidy(&m.name);
             if name.chars().count() < 3 {
-                return Err(invalid(field("name"), format!("Mốc {}: cần ghi tên mốc", i + 1)));
+                return Err(invalid(
+                    field("name"),
+                    format!("Mốc {}: cần ghi tên mốc", i + 1),
+                ));
             }
             let due_on = parse_iso(&field("due_on"), &m.due_on)?;
             if due_on < starts_on {
@@ -494,7 +505,10 @@ impl App {
             if !is_code(code) {
                 return Err(invalid(
                     field("code"),
-                    format!("Chỉ tiêu {}: mã chỉ gồm chữ thường không dấu, số và dấu _", i + 1),
+                    format!(
+                        "Chỉ tiêu {}: mã chỉ gồm chữ thường không dấu, số và dấu _",
+                        i + 1
+                    ),
                 ));
             }
             if indicators.iter().any(|x| x.code == code) {
@@ -505,7 +519,10 @@ impl App {
             }
             let name = tidy(&ind.name);
             if name.chars().count() < 3 {
-                return Err(invalid(field("name"), format!("Chỉ tiêu {}: cần ghi tên", i + 1)));
+                return Err(invalid(
+                    field("name"),
+                    format!("Chỉ tiêu {}: cần ghi tên", i + 1),
+                ));
             }
             if ind.target.is_some_and(|t| !t.is_finite() || t < 0.0) {
                 return Err(invalid(
@@ -576,7 +593,10 @@ impl App {
                 .await?;
         }
         if f.parent_id == Some(id) {
-            return Err(invalid("parent_id", "Phong trào không thể thực hiện chính nó"));
+            return Err(invalid(
+                "parent_id",
+                "Phong trào không thể thực hiện chính nó",
+            ));
         }
         let input = self.movement_input(f).await?;
         Ok(self
@@ -664,10 +684,7 @@ impl App {
             .await?;
         let (filename, mime, sha256) = self.checked_file(filename, &bytes)?;
         if !mime.contains("pdf") && !mime.contains("wordprocessing") {
-            return Err(invalid(
-                "tep",
-                "Văn bản phát động cần là tệp PDF hoặc DOCX",
-            ));
+            return Err(invalid("tep", "Văn bản phát động cần là tệp PDF hoặc DOCX"));
         }
         Ok(self
             .store

@@ -203,7 +203,9 @@ impl App {
         unit_id: i64,
         input: &RegistrationInput,
     ) -> AppResult<RegistrationRow> {
-        let (m, staff) = self.registration_ground(p, movement_id, unit_id, input.year).await?;
+        let (m, staff) = self
+            .registration_ground(p, movement_id, unit_id, input.year)
+            .await?;
         let titles = self.registrable_titles().await?;
         let subtree: HashSet<i64> = self
             .store
@@ -252,7 +254,8 @@ impl App {
                     ));
                 }
             };
-            check_title(&titles, code, subject).map_err(|m| invalid(field("award_code"), format!("Dòng {}: {m}", i + 1)))?;
+            check_title(&titles, code, subject)
+                .map_err(|m| invalid(field("award_code"), format!("Dòng {}: {m}", i + 1)))?;
             if let Some(first) = seen.insert((l.person_id, l.unit_id, code.to_string()), i + 1) {
                 return Err(invalid(
                     field("award_code"),
@@ -268,8 +271,16 @@ impl App {
                 award_code: code.to_string(),
             });
         }
-        self.save(p, &m, unit_id, input.year, &input.note, RegistrationSource::Form, lines)
-            .await
+        self.save(
+            p,
+            &m,
+            unit_id,
+            input.year,
+            &input.note,
+            RegistrationSource::Form,
+            lines,
+        )
+        .await
     }
 
     /// Saves a new version from the first sheet of an XLSX workbook with the header
@@ -285,7 +296,9 @@ impl App {
         bytes: &[u8],
     ) -> AppResult<RegistrationRow> {
         let rows = read_xlsx(bytes).map_err(|m| invalid("tep", m))?;
-        let (m, staff) = self.registration_ground(p, movement_id, unit_id, year).await?;
+        let (m, staff) = self
+            .registration_ground(p, movement_id, unit_id, year)
+            .await?;
         let titles = self.registrable_titles().await?;
         let units: HashMap<String, i64> = {
             let ids = self.store.subtree_unit_ids(unit_id, self.today()).await?;
@@ -314,7 +327,8 @@ impl App {
             return Err(err(
                 1,
                 "tieu_de",
-                "cần các cột doi_tuong, ho_ten, cccd, ma_don_vi, danh_hieu (tải mẫu về để điền)".into(),
+                "cần các cột doi_tuong, ho_ten, cccd, ma_don_vi, danh_hieu (tải mẫu về để điền)"
+                    .into(),
             ));
         };
         let (c_name, c_cccd, c_unit) = (col("ho_ten"), col("cccd"), col("ma_don_vi"));
@@ -322,7 +336,8 @@ impl App {
         let mut seen: HashMap<(Option<i64>, Option<i64>, String), usize> = HashMap::new();
         for (i, rec) in it.enumerate() {
             let row = i + 2;
-            let cell = |c: Option<usize>| c.and_then(|c| rec.get(c)).map(|s| s.trim()).unwrap_or("");
+            let cell =
+                |c: Option<usize>| c.and_then(|c| rec.get(c)).map(|s| s.trim()).unwrap_or("");
             let title = cell(Some(c_title));
             if title.is_empty() {
                 continue;
@@ -340,7 +355,11 @@ impl App {
                         unit_id
                     } else {
                         *units.get(code).ok_or_else(|| {
-                            err(row, "ma_don_vi", format!("không có đơn vị mã «{code}» trong đơn vị"))
+                            err(
+                                row,
+                                "ma_don_vi",
+                                format!("không có đơn vị mã «{code}» trong đơn vị"),
+                            )
                         })?
                     };
                     (None, Some(uid), Subject::Collective)
@@ -373,14 +392,30 @@ impl App {
                 award_code: code,
             });
             if lines.len() > MAX_LINES {
-                return Err(err(row, "dong", format!("một bản đăng ký có tối đa {MAX_LINES} dòng")));
+                return Err(err(
+                    row,
+                    "dong",
+                    format!("một bản đăng ký có tối đa {MAX_LINES} dòng"),
+                ));
             }
         }
         if lines.is_empty() {
-            return Err(err(2, "danh_hieu", "tệp không có dòng nào ghi danh hiệu".into()));
+            return Err(err(
+                2,
+                "danh_hieu",
+                "tệp không có dòng nào ghi danh hiệu".into(),
+            ));
         }
-        self.save(p, &m, unit_id, year, &None, RegistrationSource::Spreadsheet, lines)
-            .await
+        self.save(
+            p,
+            &m,
+            unit_id,
+            year,
+            &None,
+            RegistrationSource::Spreadsheet,
+            lines,
+        )
+        .await
     }
 
     /// The movement, checks common to both ways of registering, and the unit's staff.
@@ -400,7 +435,11 @@ impl App {
         // late); amending is closed then, except for the board that runs the movement.
         let deadline = self.registration_deadline(&m, year);
         if self.today() > deadline
-            && self.store.registration(m.id, unit_id, year).await?.is_some()
+            && self
+                .store
+                .registration(m.id, unit_id, year)
+                .await?
+                .is_some()
             && !self.may(p, Action::MovementManage, m.authority_id).await?
         {
             return Err(AppError::Conflict(format!(
@@ -459,8 +498,12 @@ impl App {
         let bold = rust_xlsxwriter::Format::new().set_bold();
         let ws = wb.add_worksheet();
         ws.set_name("Dang ky").map_err(x)?;
-        for (c, h) in ["doi_tuong", "ho_ten", "cccd", "ma_don_vi", "danh_hieu"].iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, *h, &bold).map_err(x)?;
+        for (c, h) in ["doi_tuong", "ho_ten", "cccd", "ma_don_vi", "danh_hieu"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string_with_format(0, c as u16, *h, &bold)
+                .map_err(x)?;
         }
         ws.write_string(1, 0, "tap_the").map_err(x)?;
         ws.write_string(1, 1, &unit.name).map_err(x)?;
@@ -478,7 +521,8 @@ impl App {
         let list = wb.add_worksheet();
         list.set_name("Danh hieu").map_err(x)?;
         for (c, h) in ["ma", "ten", "doi_tuong"].iter().enumerate() {
-            list.write_string_with_format(0, c as u16, *h, &bold).map_err(x)?;
+            list.write_string_with_format(0, c as u16, *h, &bold)
+                .map_err(x)?;
         }
         for (i, (code, name, s)) in titles.iter().enumerate() {
             let r = (i + 1) as u32;
@@ -486,8 +530,12 @@ impl App {
             list.write_string(r, 1, name).map_err(x)?;
             list.write_string(r, 2, s.code()).map_err(x)?;
         }
-        list.write_string((titles.len() + 2) as u32, 0, format!("Phong trào: {}", m.name))
-            .map_err(x)?;
+        list.write_string(
+            (titles.len() + 2) as u32,
+            0,
+            format!("Phong trào: {}", m.name),
+        )
+        .map_err(x)?;
         wb.save_to_buffer().map_err(x)
     }
 
@@ -531,7 +579,9 @@ impl App {
                 .collect(),
         };
         for r in self.store.registration_overview(movement_id, year).await? {
-            let Some(t) = names.get(&r.unit_id) else { continue };
+            let Some(t) = names.get(&r.unit_id) else {
+                continue;
+            };
             let status = timeliness(deadline, r.first_on, today);
             match status {
                 Timeliness::OnTime => o.on_time += 1,
@@ -553,7 +603,11 @@ impl App {
 }
 
 /// A registered title must be an emulation title meant for the subject.
-fn check_title(titles: &[(String, String, Subject)], code: &str, subject: Subject) -> Result<(), String> {
+fn check_title(
+    titles: &[(String, String, Subject)],
+    code: &str,
+    subject: Subject,
+) -> Result<(), String> {
     if titles.iter().any(|(c, _, s)| c == code && *s == subject) {
         return Ok(());
     }

@@ -88,14 +88,14 @@ impl App {
             ));
         }
         if !m.milestones.iter().any(|x| x.id == milestone_id) {
-            return Err(invalid("milestone_id", "Phong trào không có mốc báo cáo này"));
+            return Err(invalid(
+                "milestone_id",
+                "Phong trào không có mốc báo cáo này",
+            ));
         }
         let text = tidy(&input.text);
         if text.chars().count() < 10 {
-            return Err(invalid(
-                "text",
-                "Cần nội dung báo cáo (ít nhất 10 ký tự)",
-            ));
+            return Err(invalid("text", "Cần nội dung báo cáo (ít nhất 10 ký tự)"));
         }
         let mut values: Vec<ReportValue> = Vec::new();
         for (i, v) in input.values.iter().enumerate() {
@@ -173,7 +173,10 @@ impl App {
         let m = self.movement(p, movement_id).await?;
         self.authorize(p, Action::MovementFollow, unit_id).await?;
         if !m.milestones.iter().any(|x| x.id == milestone_id) {
-            return Err(invalid("milestone_id", "Phong trào không có mốc báo cáo này"));
+            return Err(invalid(
+                "milestone_id",
+                "Phong trào không có mốc báo cáo này",
+            ));
         }
         Ok(self.store.report(milestone_id, unit_id).await?)
     }
@@ -237,7 +240,11 @@ impl App {
                 if !in_view.contains_key(&f.unit_id) {
                     continue;
                 }
-                if let Some(i) = movement.indicators.iter().position(|x| x.id == f.indicator_id) {
+                if let Some(i) = movement
+                    .indicators
+                    .iter()
+                    .position(|x| x.id == f.indicator_id)
+                {
                     own[i].insert(
                         f.unit_id,
                         Figures {

@@ -45,15 +45,28 @@ pub struct ReviewInput {
 impl App {
     /// The targeted units ranked for a review: by how far they reached their targets, then by
     /// reports on time.
-    pub async fn review_candidates(&self, p: &Principal, movement_id: i64) -> AppResult<Vec<Candidate>> {
+    pub async fn review_candidates(
+        &self,
+        p: &Principal,
+        movement_id: i64,
+    ) -> AppResult<Vec<Candidate>> {
         let progress = self.movement_progress(p, movement_id, None).await?;
         let today = self.today();
         let mut out: Vec<Candidate> = progress
             .rows
             .iter()
             .map(|r| {
-                let pcts: Vec<f64> = r.own.iter().flatten().filter_map(|f| f.percent_of_target()).collect();
-                let due = progress.milestones.iter().filter(|m| m.due_on <= today).count();
+                let pcts: Vec<f64> = r
+                    .own
+                    .iter()
+                    .flatten()
+                    .filter_map(|f| f.percent_of_target())
+                    .collect();
+                let due = progress
+                    .milestones
+                    .iter()
+                    .filter(|m| m.due_on <= today)
+                    .count();
                 Candidate {
                     unit_id: r.unit.unit_id,
                     unit_name: r.unit.name.clone(),
@@ -87,7 +100,8 @@ impl App {
         input: &ReviewInput,
     ) -> AppResult<DossierRow> {
         let m = self.store.movement(movement_id).await?;
-        self.authorize(p, Action::MovementManage, m.authority_id).await?;
+        self.authorize(p, Action::MovementManage, m.authority_id)
+            .await?;
         if !m.state.is_reviewed() {
             return Err(AppError::Conflict(format!(
                 "Phong trào đang ở trạng thái «{}»: đề nghị khen thưởng sau khi sơ kết hoặc tổng kết",
@@ -96,9 +110,17 @@ impl App {
         }
         let title = tidy(&input.title);
         if title.chars().count() < 5 {
-            return Err(invalid("title", "Cần nhập trích yếu của hồ sơ (ít nhất 5 ký tự)"));
+            return Err(invalid(
+                "title",
+                "Cần nhập trích yếu của hồ sơ (ít nhất 5 ký tự)",
+            ));
         }
-        let kind = match input.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+        let kind = match input
+            .kind
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+        {
             None => CommendationType::ChuyenDe,
             Some(k) => match CommendationType::parse("kind", k)? {
                 t @ (CommendationType::ChuyenDe | CommendationType::DotXuat) => t,
@@ -111,7 +133,10 @@ impl App {
             },
         };
         if input.unit_ids.is_empty() && input.person_ids.is_empty() {
-            return Err(invalid("unit_ids", "Chọn ít nhất một tập thể hoặc cá nhân tiêu biểu"));
+            return Err(invalid(
+                "unit_ids",
+                "Chọn ít nhất một tập thể hoặc cá nhân tiêu biểu",
+            ));
         }
         let targets = self.store.movement_targets(movement_id).await?;
         for (i, u) in input.unit_ids.iter().enumerate() {
@@ -156,7 +181,11 @@ impl App {
             .await?;
         // The board prepared the proposal itself: it is sent and received at once, each step
         // on the timeline with where it came from.
-        let note = format!("Lập từ {} phong trào «{}»", m.state.label().to_lowercase(), m.name);
+        let note = format!(
+            "Lập từ {} phong trào «{}»",
+            m.state.label().to_lowercase(),
+            m.name
+        );
         let mut d = d;
         for (step, from, to) in [
             (Step::Submit, State::Draft, State::Submitted),

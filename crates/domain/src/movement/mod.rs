@@ -216,7 +216,10 @@ pub fn next(
     role: Role,
     reason: Option<&str>,
 ) -> Result<MovementState, Refusal> {
-    let Some(tr) = TRANSITIONS.iter().find(|t| t.from == from && t.step == step) else {
+    let Some(tr) = TRANSITIONS
+        .iter()
+        .find(|t| t.from == from && t.step == step)
+    else {
         return Err(Refusal::NotFromHere(format!(
             "Phong trào đang ở trạng thái «{}»: không thể «{}»",
             from.label(),

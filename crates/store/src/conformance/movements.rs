@@ -121,19 +121,35 @@ pub async fn a_movement_keeps_its_children_and_is_edited_only_as_a_draft(st: Arc
         .move_movement(
             &sys(),
             m.id,
-            &step(2, MovementState::Draft, MovementState::Launched, MovementStep::Launch),
+            &step(
+                2,
+                MovementState::Draft,
+                MovementState::Launched,
+                MovementStep::Launch,
+            ),
         )
         .await
         .unwrap();
     assert_eq!((l.state, l.version), (MovementState::Launched, 3));
-    let e = st.update_movement(&sys(), m.id, 3, &changed).await.unwrap_err();
-    assert!(matches!(e, StoreError::Conflict(ref m) if m.contains("dự thảo")), "{e:?}");
+    let e = st
+        .update_movement(&sys(), m.id, 3, &changed)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Conflict(ref m) if m.contains("dự thảo")),
+        "{e:?}"
+    );
     // A step from a state it is no longer in is refused too.
     assert!(matches!(
         st.move_movement(
             &sys(),
             m.id,
-            &step(3, MovementState::Draft, MovementState::Launched, MovementStep::Launch)
+            &step(
+                3,
+                MovementState::Draft,
+                MovementState::Launched,
+                MovementStep::Launch
+            )
         )
         .await,
         Err(StoreError::Conflict(_))
@@ -143,7 +159,10 @@ pub async fn a_movement_keeps_its_children_and_is_edited_only_as_a_draft(st: Arc
         .create_movement(&sys(), &input(&g, "cds_2026"), None, date!(2026 - 01 - 12))
         .await
         .unwrap_err();
-    assert!(matches!(e, StoreError::Conflict(ref m) if m.contains("Mã phong trào")), "{e:?}");
+    assert!(
+        matches!(e, StoreError::Conflict(ref m) if m.contains("Mã phong trào")),
+        "{e:?}"
+    );
 }
 
 pub async fn lists_hide_drafts_from_the_public_and_filter(st: Arc<dyn Store>) {
@@ -164,7 +183,12 @@ pub async fn lists_hide_drafts_from_the_public_and_filter(st: Arc<dyn Store>) {
     st.move_movement(
         &sys(),
         launched.id,
-        &step(1, MovementState::Draft, MovementState::Launched, MovementStep::Launch),
+        &step(
+            1,
+            MovementState::Draft,
+            MovementState::Launched,
+            MovementStep::Launch,
+        ),
     )
     .await
     .unwrap();
@@ -173,7 +197,10 @@ pub async fn lists_hide_drafts_from_the_public_and_filter(st: Arc<dyn Store>) {
         public_only: true,
         ..Default::default()
     };
-    assert_eq!(ids(st.list_movements(&public).await.unwrap()), vec![launched.id]);
+    assert_eq!(
+        ids(st.list_movements(&public).await.unwrap()),
+        vec![launched.id]
+    );
     // Drafts show under the roots that may manage them, and only there.
     let mine = MovementFilter {
         drafts_under: vec![g.province.id],
@@ -187,13 +214,19 @@ pub async fn lists_hide_drafts_from_the_public_and_filter(st: Arc<dyn Store>) {
         drafts_under: vec![g.other_province.id],
         ..Default::default()
     };
-    assert_eq!(ids(st.list_movements(&theirs).await.unwrap()), vec![launched.id]);
+    assert_eq!(
+        ids(st.list_movements(&theirs).await.unwrap()),
+        vec![launched.id]
+    );
     let by_year = MovementFilter {
         drafts_under: vec![g.province.id],
         year: Some(2023),
         ..Default::default()
     };
-    assert_eq!(ids(st.list_movements(&by_year).await.unwrap()), vec![launched.id]);
+    assert_eq!(
+        ids(st.list_movements(&by_year).await.unwrap()),
+        vec![launched.id]
+    );
     let targeting = MovementFilter {
         drafts_under: vec![g.province.id],
         targeting: Some(g.dept.id),
@@ -232,7 +265,10 @@ pub async fn registrations_keep_every_version(st: Arc<dyn Store>) {
     let v1 = st
         .save_registration(
             &sys(),
-            &reg(vec![collective.clone(), person("lao_dong_tien_tien")], date!(2026 - 02 - 10)),
+            &reg(
+                vec![collective.clone(), person("lao_dong_tien_tien")],
+                date!(2026 - 02 - 10),
+            ),
         )
         .await
         .unwrap();
@@ -243,17 +279,32 @@ pub async fn registrations_keep_every_version(st: Arc<dyn Store>) {
     let v2 = st
         .save_registration(
             &sys(),
-            &reg(vec![collective, person("chien_si_thi_dua_co_so")], date!(2026 - 04 - 02)),
+            &reg(
+                vec![collective, person("chien_si_thi_dua_co_so")],
+                date!(2026 - 04 - 02),
+            ),
         )
         .await
         .unwrap();
     assert_eq!(v2.version, 2);
-    let current = st.registration(m.id, g.dept.id, 2026).await.unwrap().unwrap();
+    let current = st
+        .registration(m.id, g.dept.id, 2026)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(current.lines[1].award_code, "chien_si_thi_dua_co_so");
-    let all = st.registration_versions(m.id, g.dept.id, 2026).await.unwrap();
+    let all = st
+        .registration_versions(m.id, g.dept.id, 2026)
+        .await
+        .unwrap();
     assert_eq!(all.len(), 2);
     assert_eq!(all[0].lines[1].award_code, "lao_dong_tien_tien");
-    assert!(st.registration(m.id, g.dept.id, 2025).await.unwrap().is_none());
+    assert!(
+        st.registration(m.id, g.dept.id, 2025)
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     // The overview names every target; the first version dates the registration.
     let o = st.registration_overview(m.id, 2026).await.unwrap();
@@ -282,10 +333,18 @@ pub async fn registrations_keep_every_version(st: Arc<dyn Store>) {
             },
         ]
     );
-    let lines = st.registered_lines(2026, &[g.person.id], &[]).await.unwrap();
+    let lines = st
+        .registered_lines(2026, &[g.person.id], &[])
+        .await
+        .unwrap();
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0].award_code, "chien_si_thi_dua_co_so");
-    assert!(st.registered_lines(2025, &[g.person.id], &[g.dept.id]).await.unwrap().is_empty());
+    assert!(
+        st.registered_lines(2025, &[g.person.id], &[g.dept.id])
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 pub async fn a_report_is_amended_but_dated_by_its_first_submission(st: Arc<dyn Store>) {
@@ -316,20 +375,41 @@ pub async fn a_report_is_amended_but_dated_by_its_first_submission(st: Arc<dyn S
         bytes: PDF_X.to_vec(),
     };
     let r1 = st
-        .submit_report(&sys(), &rep("Báo cáo sơ kết", 70.0, date!(2026 - 06 - 28), vec![file]))
+        .submit_report(
+            &sys(),
+            &rep("Báo cáo sơ kết", 70.0, date!(2026 - 06 - 28), vec![file]),
+        )
         .await
         .unwrap();
     assert_eq!((r1.version, r1.files.len()), (1, 1));
     let r2 = st
-        .submit_report(&sys(), &rep("Báo cáo sơ kết (bổ sung)", 85.0, date!(2026 - 07 - 05), vec![]))
+        .submit_report(
+            &sys(),
+            &rep(
+                "Báo cáo sơ kết (bổ sung)",
+                85.0,
+                date!(2026 - 07 - 05),
+                vec![],
+            ),
+        )
         .await
         .unwrap();
     assert_eq!(r2.id, r1.id);
-    assert_eq!((r2.version, r2.first_on, r2.last_on), (2, date!(2026 - 06 - 28), date!(2026 - 07 - 05)));
+    assert_eq!(
+        (r2.version, r2.first_on, r2.last_on),
+        (2, date!(2026 - 06 - 28), date!(2026 - 07 - 05))
+    );
     assert_eq!(r2.values[0].achieved, Some(85.0));
-    assert_eq!(r2.files.len(), 1, "an amendment keeps the files sent before");
+    assert_eq!(
+        r2.files.len(),
+        1,
+        "an amendment keeps the files sent before"
+    );
     let (f, bytes) = st.movement_file(m.id, r2.files[0].id).await.unwrap();
-    assert_eq!((f.filename.as_str(), bytes.as_slice()), ("bao-cao.pdf", PDF_X));
+    assert_eq!(
+        (f.filename.as_str(), bytes.as_slice()),
+        ("bao-cao.pdf", PDF_X)
+    );
     assert!(st.movement_file(m.id + 1000, r2.files[0].id).await.is_err());
     assert_eq!(
         st.report_cells(m.id).await.unwrap(),
@@ -342,7 +422,12 @@ pub async fn a_report_is_amended_but_dated_by_its_first_submission(st: Arc<dyn S
     let figs = st.milestone_figures(ms).await.unwrap();
     assert_eq!(figs.len(), 1);
     assert_eq!(figs[0].achieved, Some(85.0));
-    assert!(st.report(m.milestones[1].id, g.dept.id).await.unwrap().is_none());
+    assert!(
+        st.report(m.milestones[1].id, g.dept.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
     // The launch decision is a file of the movement too.
     let with = st
         .set_launch_file(
@@ -358,7 +443,10 @@ pub async fn a_report_is_amended_but_dated_by_its_first_submission(st: Arc<dyn S
         )
         .await
         .unwrap();
-    let (f, _) = st.movement_file(m.id, with.decision_file_id.unwrap()).await.unwrap();
+    let (f, _) = st
+        .movement_file(m.id, with.decision_file_id.unwrap())
+        .await
+        .unwrap();
     assert_eq!(f.filename, "ke-hoach.pdf");
 }
 
@@ -372,12 +460,20 @@ pub async fn dossiers_and_awards_carry_their_movement(st: Arc<dyn Store>) {
     new.movement_id = Some(m.id);
     let d = st.create_dossier(&sys(), new).await.unwrap();
     assert_eq!(d.movement_id, Some(m.id));
-    assert_eq!(d.movement_name.as_deref(), Some("Thi đua chuyển đổi số năm 2026"));
+    assert_eq!(
+        d.movement_name.as_deref(),
+        Some("Thi đua chuyển đổi số năm 2026")
+    );
     let d = st
         .move_dossier(
             &sys(),
             d.id,
-            mv(1, tdkt_domain::dossier::State::Draft, tdkt_domain::dossier::State::Approved, tdkt_domain::dossier::Step::Approve),
+            mv(
+                1,
+                tdkt_domain::dossier::State::Draft,
+                tdkt_domain::dossier::State::Approved,
+                tdkt_domain::dossier::Step::Approve,
+            ),
         )
         .await
         .unwrap();
@@ -387,5 +483,8 @@ pub async fn dossiers_and_awards_carry_their_movement(st: Arc<dyn Store>) {
     let awards = st.person_award_records(g.person.id).await.unwrap();
     assert_eq!(awards.len(), 1);
     assert_eq!(awards[0].movement_id, Some(m.id));
-    assert_eq!(awards[0].movement_name.as_deref(), Some("Thi đua chuyển đổi số năm 2026"));
+    assert_eq!(
+        awards[0].movement_name.as_deref(),
+        Some("Thi đua chuyển đổi số năm 2026")
+    );
 }

@@ -61,11 +61,23 @@ pub struct MovementApi;
 pub fn routes() -> Router<AppState> {
     let upload = || axum::extract::DefaultBodyLimit::max(crate::csrf::UPLOAD_LIMIT);
     Router::new()
-        .route("/api/v1/movements", get(list_movements).post(create_movement))
-        .route("/api/v1/movements/{id}", get(get_movement).put(update_movement))
+        .route(
+            "/api/v1/movements",
+            get(list_movements).post(create_movement),
+        )
+        .route(
+            "/api/v1/movements/{id}",
+            get(get_movement).put(update_movement),
+        )
         .route("/api/v1/movements/{id}/steps", post(take_step))
-        .route("/api/v1/movements/{id}/launch-file", put(launch_file).layer(upload()))
-        .route("/api/v1/movements/{id}/registrations", get(registration_overview))
+        .route(
+            "/api/v1/movements/{id}/launch-file",
+            put(launch_file).layer(upload()),
+        )
+        .route(
+            "/api/v1/movements/{id}/registrations",
+            get(registration_overview),
+        )
         .route(
             "/api/v1/movements/{id}/registrations/{unit}",
             get(get_registration).put(put_registration),
@@ -84,7 +96,10 @@ pub fn routes() -> Router<AppState> {
             get(get_report).put(put_report),
         )
         .route("/api/v1/movements/{id}/candidates", get(candidates))
-        .route("/api/v1/movements/{id}/review-dossier", post(review_dossier))
+        .route(
+            "/api/v1/movements/{id}/review-dossier",
+            post(review_dossier),
+        )
         .route(
             "/api/v1/clusters/{id}/years/{year}/movements",
             put(put_covenant_movements),

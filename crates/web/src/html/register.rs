@@ -80,6 +80,8 @@ struct Line {
     decision: String,
     amount: String,
     dossier: Option<i64>,
+    /// (id, name) of the movement the award was given under.
+    movement: Option<(i64, String)>,
     revoked: String,
 }
 
@@ -155,6 +157,7 @@ async fn page(
                 decision: r.decision.clone().unwrap_or_default(),
                 amount: r.amount.map(tdkt_documents::vnd).unwrap_or_default(),
                 dossier: r.dossier_id,
+                movement: r.movement_id.zip(r.movement_name.clone()),
                 revoked: r
                     .revoked_on
                     .map(|d| {

@@ -4,7 +4,7 @@ mod api;
 mod conference;
 mod dossiers;
 mod history;
-mod pages;
 mod movements;
+mod pages;
 mod registers;
 mod server;

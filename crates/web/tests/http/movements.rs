@@ -32,27 +32,29 @@ async fn a_movement_goes_from_draft_to_a_review_dossier(b: Backend) {
     .await;
     let so_a = s.t.store().unit_by_code("so_a").await.unwrap();
     let admin = tdkt_app::testing::principal(0, tdkt_domain::access::Role::Admin, so_a.id);
-    let person = s
-        .t
-        .app
-        .create_person(
-            &admin,
-            tdkt_app::people::PersonInput {
-                full_name: "Trần Thị Bình".into(),
-                gender: "nu".into(),
-                unit_id: so_a.id,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    let person =
+        s.t.app
+            .create_person(
+                &admin,
+                tdkt_app::people::PersonInput {
+                    full_name: "Trần Thị Bình".into(),
+                    gender: "nu".into(),
+                    unit_id: so_a.id,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
     s.t.app.set_clock(Some(date!(2026 - 02 - 01)));
     let sp = s.login("chuyenvien").await;
     let clerk = s.login("canbo_so").await;
 
     // ---- the board drafts the movement on the form (no launch decision yet)
     let form = assert_status(sp.get("/phong-trao/moi").await, StatusCode::OK).await;
-    assert!(form.contains("Đơn vị phát động") && form.contains("Tỉnh Đắk Lắk"), "{form}");
+    assert!(
+        form.contains("Đơn vị phát động") && form.contains("Tỉnh Đắk Lắk"),
+        "{form}"
+    );
     let tinh_a = s.t.store().unit_by_code("tinh_a").await.unwrap();
     let to = assert_redirect(
         sp.post_form(
@@ -60,7 +62,10 @@ async fn a_movement_goes_from_draft_to_a_review_dossier(b: Backend) {
             &[
                 ("don_vi", tinh_a.id.to_string().as_str()),
                 ("ten", NAME),
-                ("muc_tieu", "Mọi hồ sơ khen thưởng được tiếp nhận trực tuyến"),
+                (
+                    "muc_tieu",
+                    "Mọi hồ sơ khen thưởng được tiếp nhận trực tuyến",
+                ),
                 ("cap", "bo_tinh"),
                 ("loai", "chuyen_de"),
                 ("pham_vi", "bo_tinh"),
@@ -91,10 +96,22 @@ async fn a_movement_goes_from_draft_to_a_review_dossier(b: Backend) {
         .parse()
         .unwrap();
     let page = sp.get_text(&format!("/phong-trao/{id}")).await;
-    assert!(page.contains(NAME) && page.contains("Dự thảo") && page.contains("Phát động"), "{page}");
+    assert!(
+        page.contains(NAME) && page.contains("Dự thảo") && page.contains("Phát động"),
+        "{page}"
+    );
     // A draft is the board's: not the clerk's, not the public's.
-    assert_status(clerk.get(&format!("/phong-trao/{id}")).await, StatusCode::FORBIDDEN).await;
-    assert!(!s.visitor().get_text("/cong-khai/phong-trao").await.contains(NAME));
+    assert_status(
+        clerk.get(&format!("/phong-trao/{id}")).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert!(
+        !s.visitor()
+            .get_text("/cong-khai/phong-trao")
+            .await
+            .contains(NAME)
+    );
 
     // ---- launching without the decision is refused and says what is missing
     let refused = sp
@@ -142,9 +159,16 @@ async fn a_movement_goes_from_draft_to_a_review_dossier(b: Backend) {
     let pdf = b"%PDF-1.4\n% ke hoach phat dong\n%%EOF\n".to_vec();
     let up = sp.multipart().part(
         "tep",
-        Part::bytes(pdf.clone()).file_name("ke-hoach-12.pdf").mime_str("application/pdf").unwrap(),
+        Part::bytes(pdf.clone())
+            .file_name("ke-hoach-12.pdf")
+            .mime_str("application/pdf")
+            .unwrap(),
     );
-    assert_redirect(sp.post_multipart(&format!("/phong-trao/{id}/van-ban"), up).await).await;
+    assert_redirect(
+        sp.post_multipart(&format!("/phong-trao/{id}/van-ban"), up)
+            .await,
+    )
+    .await;
     assert_redirect(
         sp.post_form(
             &format!("/phong-trao/{id}/buoc"),
@@ -158,19 +182,35 @@ async fn a_movement_goes_from_draft_to_a_review_dossier(b: Backend) {
     let visitor = s.visitor();
     let list = visitor.get_text("/cong-khai/phong-trao").await;
     assert!(list.contains(NAME) && list.contains("12/KH-UBND"), "{list}");
-    let public = visitor.get_text(&format!("/cong-khai/phong-trao/{id}")).await;
+    let public = visitor
+        .get_text(&format!("/cong-khai/phong-trao/{id}"))
+        .await;
     assert!(public.contains("Tỉnh Đắk Lắk") && public.contains("Sơ kết 6 tháng"));
-    let file = assert_ok_bytes(visitor.get(&format!("/cong-khai/phong-trao/{id}/van-ban")).await).await;
+    let file = assert_ok_bytes(
+        visitor
+            .get(&format!("/cong-khai/phong-trao/{id}/van-ban"))
+            .await,
+    )
+    .await;
     assert_eq!(file, pdf);
-    let public_api = s.api_without_token().get_json("/api/v1/public/movements").await;
+    let public_api = s
+        .api_without_token()
+        .get_json("/api/v1/public/movements")
+        .await;
     assert_eq!(public_api["total"], 1);
 
     // ---- the clerk registers by form, then by the template (a broken file writes nothing)
     let mine = clerk.get_text(&format!("/phong-trao/{id}")).await;
-    assert!(mine.contains("Đơn vị của tôi") && mine.contains("Sở Nội vụ tỉnh Đắk Lắk"), "{mine}");
+    assert!(
+        mine.contains("Đơn vị của tôi") && mine.contains("Sở Nội vụ tỉnh Đắk Lắk"),
+        "{mine}"
+    );
     let reg_path = format!("/phong-trao/{id}/dang-ky/{}", so_a.id);
     let reg_page = clerk.get_text(&format!("{reg_path}?nam=2026")).await;
-    assert!(reg_page.contains("Trần Thị Bình") && reg_page.contains("31/03/2026"), "{reg_page}");
+    assert!(
+        reg_page.contains("Trần Thị Bình") && reg_page.contains("31/03/2026"),
+        "{reg_page}"
+    );
     let cn = format!("cn_{}", person.id);
     assert_redirect(
         clerk
@@ -204,9 +244,15 @@ async fn a_movement_goes_from_draft_to_a_review_dossier(b: Backend) {
         .rows()
         .map(|r| r.iter().map(|c| c.to_string()).collect())
         .collect();
-    assert_eq!(rows[0], ["doi_tuong", "ho_ten", "cccd", "ma_don_vi", "danh_hieu"]);
+    assert_eq!(
+        rows[0],
+        ["doi_tuong", "ho_ten", "cccd", "ma_don_vi", "danh_hieu"]
+    );
     assert_eq!(rows[1][0], "tap_the");
-    assert_eq!((rows[2][0].as_str(), rows[2][1].as_str()), ("ca_nhan", "Trần Thị Bình"));
+    assert_eq!(
+        (rows[2][0].as_str(), rows[2][1].as_str()),
+        ("ca_nhan", "Trần Thị Bình")
+    );
     // Fill the title column and send the template back.
     let mut out = rust_xlsxwriter::Workbook::new();
     let ws = out.add_worksheet();
@@ -230,8 +276,13 @@ async fn a_movement_goes_from_draft_to_a_review_dossier(b: Backend) {
     );
 
     // ---- the board's overview: registered on time, totals by title
-    let o = sp.get_text(&format!("/phong-trao/{id}/dang-ky?nam=2026")).await;
-    assert!(o.contains("Đã nộp đúng hạn") && o.contains("Tập thể lao động xuất sắc"), "{o}");
+    let o = sp
+        .get_text(&format!("/phong-trao/{id}/dang-ky?nam=2026"))
+        .await;
+    assert!(
+        o.contains("Đã nộp đúng hạn") && o.contains("Tập thể lao động xuất sắc"),
+        "{o}"
+    );
 
     // ---- the clerk reports after the due date: late in the matrix, figures summed
     let view = api.get_json(&format!("/api/v1/movements/{id}")).await;
@@ -240,7 +291,10 @@ async fn a_movement_goes_from_draft_to_a_review_dossier(b: Backend) {
     s.t.app.set_clock(Some(date!(2026 - 07 - 03)));
     let report = clerk
         .multipart()
-        .text("noi_dung", "Đã tiếp nhận trực tuyến 12 hồ sơ trong 6 tháng đầu năm")
+        .text(
+            "noi_dung",
+            "Đã tiếp nhận trực tuyến 12 hồ sơ trong 6 tháng đầu năm",
+        )
         .text(format!("ct_{ind}_dat"), "12")
         .part(
             "tep",
@@ -248,13 +302,21 @@ async fn a_movement_goes_from_draft_to_a_review_dossier(b: Backend) {
         );
     assert_redirect(
         clerk
-            .post_multipart(&format!("/phong-trao/{id}/bao-cao/{ms}/{}", so_a.id), report)
+            .post_multipart(
+                &format!("/phong-trao/{id}/bao-cao/{ms}/{}", so_a.id),
+                report,
+            )
             .await,
     )
     .await;
     let matrix = sp.get_text(&format!("/phong-trao/{id}/tien-do")).await;
-    assert!(matrix.contains("Nộp muộn") && matrix.contains("12 / 10 (120%)"), "{matrix}");
-    let progress = api.get_json(&format!("/api/v1/movements/{id}/progress")).await;
+    assert!(
+        matrix.contains("Nộp muộn") && matrix.contains("12 / 10 (120%)"),
+        "{matrix}"
+    );
+    let progress = api
+        .get_json(&format!("/api/v1/movements/{id}/progress"))
+        .await;
     assert_eq!(progress["rows"][0]["cells"][0][0], "nop_muon");
 
     // ---- mid-term review, and the dossier opened from it
@@ -272,11 +334,17 @@ async fn a_movement_goes_from_draft_to_a_review_dossier(b: Backend) {
         sp.post_form(
             &format!("/phong-trao/{id}/de-nghi"),
             &[
-                ("trich_yeu", "Đề nghị tặng Bằng khen tại sơ kết phong trào chuyển đổi số"),
+                (
+                    "trich_yeu",
+                    "Đề nghị tặng Bằng khen tại sơ kết phong trào chuyển đổi số",
+                ),
                 ("loai_hinh", "chuyen_de"),
                 ("hinh_thuc", "bang_khen_tinh"),
                 ("don_vi", so_a.id.to_string().as_str()),
-                ("thanh_tich", "Vượt chỉ tiêu hồ sơ trực tuyến 6 tháng đầu năm"),
+                (
+                    "thanh_tich",
+                    "Vượt chỉ tiêu hồ sơ trực tuyến 6 tháng đầu năm",
+                ),
             ],
         )
         .await,

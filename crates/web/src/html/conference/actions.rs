@@ -23,6 +23,36 @@ pub(super) struct SignForm {
     ngay_ky: String,
 }
 
+/// The movements the covenant implements (a multiple select `phong_trao`).
+pub(super) async fn covenant_movements(
+    State(st): State<AppState>,
+    User(p): User,
+    Ids(ids): Ids,
+    body: axum::body::Bytes,
+) -> Result<Response, HtmlError> {
+    let (id, year) = two(&ids);
+    let chosen: Vec<i64> = crate::extract::FormPairs::parse(&body)
+        .all("phong_trao")
+        .iter()
+        .filter_map(|v| v.trim().parse().ok())
+        .collect();
+    let done = st
+        .app
+        .set_covenant_movements(&p, id, year as i32, &chosen)
+        .await
+        .map(drop);
+    after(
+        &st,
+        &p,
+        id,
+        year,
+        done,
+        "Đã ghi phong trào của giao ước.",
+        "giao-uoc",
+    )
+    .await
+}
+
 pub(super) async fn sign(
     State(st): State<AppState>,
     User(p): User,

@@ -18,6 +18,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route(base, get(page::page))
         .route(&format!("{base}/ky"), post(actions::sign))
+        .route(
+            &format!("{base}/phong-trao"),
+            post(actions::covenant_movements),
+        )
         .route(&format!("{base}/sao-chep"), post(actions::copy))
         .route(
             &format!("{base}/dong-cham-diem"),

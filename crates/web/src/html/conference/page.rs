@@ -85,6 +85,10 @@ pub(super) struct ConferencePage {
     error: Option<String>,
     members: Vec<MemberLine>,
     may_manage: bool,
+    /// Movements the covenant implements: (id, name).
+    movements: Vec<(i64, String)>,
+    /// Movements of the year to choose from: (id, name, chosen).
+    movement_choices: Vec<(i64, String, bool)>,
     pub(super) covenant: Option<CovenantBlock>,
     copy_from: Option<i32>,
     scoring_closed: bool,
@@ -368,6 +372,8 @@ pub(super) fn view_model(
             })
             .collect(),
         may_manage: v.may_manage,
+        movements: vec![],
+        movement_choices: vec![],
         copy_from: v
             .cluster
             .years
@@ -438,7 +444,27 @@ async fn show(
 ) -> Result<Response, HtmlError> {
     let v = st.app.conference(p, id, year as i32).await?;
     let status = error.as_ref().map(|e| e.0).unwrap_or(StatusCode::OK);
-    let mut resp = render(&view_model(&v, &st.app, p, flash, error.map(|e| e.1)))?;
+    let mut page = view_model(&v, &st.app, p, flash, error.map(|e| e.1));
+    page.movements = st
+        .app
+        .covenant_movements(p, id, year as i32)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m.name))
+        .collect();
+    if v.may_manage {
+        page.movement_choices = st
+            .app
+            .movements_of_year(year as i32)
+            .await?
+            .into_iter()
+            .map(|m| {
+                let chosen = page.movements.iter().any(|(id, _)| *id == m.id);
+                (m.id, format!("{} — {}", m.name, m.authority_name), chosen)
+            })
+            .collect();
+    }
+    let mut resp = render(&page)?;
     *resp.status_mut() = status;
     Ok(resp)
 }

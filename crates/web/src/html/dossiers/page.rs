@@ -202,6 +202,8 @@ struct DossierPage {
     may_appraise: bool,
     may_moderate: bool,
     above_power: Vec<String>,
+    /// "Name — title" of nominees who did not register for the title that year.
+    unregistered: Vec<String>,
     council_status: String,
     council_hash: String,
     roll: Vec<(i64, String, String)>,
@@ -520,6 +522,11 @@ pub(super) async fn show(
         may_appraise: v.may_appraise,
         may_moderate: v.may_moderate,
         above_power: v.above_power.iter().map(|c| name(c)).collect(),
+        unregistered: v
+            .unregistered
+            .iter()
+            .map(|u| format!("{} — {}", u.name, name(&u.award_code)))
+            .collect(),
         council_status,
         council_hash,
         not_voted: roll

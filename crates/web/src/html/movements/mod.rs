@@ -19,7 +19,10 @@ pub fn routes() -> Router<AppState> {
         .route("/phong-trao/moi", get(page::new_form))
         .route("/phong-trao/{id}", get(page::show_page))
         .route("/phong-trao/{id}/buoc", post(page::step))
-        .route("/phong-trao/{id}/van-ban", post(page::launch_file).layer(upload()))
+        .route(
+            "/phong-trao/{id}/van-ban",
+            post(page::launch_file).layer(upload()),
+        )
         .route("/phong-trao/{id}/dang-ky", get(year::overview))
         .route(
             "/phong-trao/{id}/dang-ky/{unit}",
@@ -29,7 +32,10 @@ pub fn routes() -> Router<AppState> {
             "/phong-trao/{id}/dang-ky/{unit}/tep",
             post(year::upload).layer(upload()),
         )
-        .route("/phong-trao/{id}/dang-ky/{unit}/mau.xlsx", get(year::template))
+        .route(
+            "/phong-trao/{id}/dang-ky/{unit}/mau.xlsx",
+            get(year::template),
+        )
         .route("/phong-trao/{id}/tien-do", get(year::progress))
         .route(
             "/phong-trao/{id}/bao-cao/{milestone}/{unit}",
@@ -89,7 +95,7 @@ fn number(x: Option<f64>) -> String {
     let digits = int.abs().to_string();
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push('.');
         }
         grouped.push(c);
@@ -98,7 +104,9 @@ fn number(x: Option<f64>) -> String {
     if frac == 0 {
         format!("{sign}{grouped}")
     } else {
-        format!("{sign}{grouped},{frac:02}").trim_end_matches('0').to_string()
+        format!("{sign}{grouped},{frac:02}")
+            .trim_end_matches('0')
+            .to_string()
     }
 }
 

@@ -5,7 +5,9 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
-use tdkt_app::movements::{CriterionForm, IndicatorForm, MilestoneForm, MovementForm, MovementStepInput};
+use tdkt_app::movements::{
+    CriterionForm, IndicatorForm, MilestoneForm, MovementForm, MovementStepInput,
+};
 use tdkt_app::{AppError, Principal};
 use tdkt_domain::CodeEnum;
 use tdkt_domain::access::Action;
@@ -82,7 +84,11 @@ fn options<T: CodeEnum + Copy>(all: &[T]) -> Vec<(&'static str, &'static str)> {
     all.iter().map(|x| (x.code(), x.label())).collect()
 }
 
-async fn draft_form(st: &AppState, p: &Principal, error: Option<AppError>) -> Result<Response, HtmlError> {
+async fn draft_form(
+    st: &AppState,
+    p: &Principal,
+    error: Option<AppError>,
+) -> Result<Response, HtmlError> {
     let mut authorities = Vec::new();
     for id in tdkt_domain::access::scope_roots(&p.grants, Action::MovementManage) {
         let u = st.app.unit(p, id).await?;
@@ -134,7 +140,10 @@ async fn draft_form(st: &AppState, p: &Principal, error: Option<AppError>) -> Re
     )
 }
 
-pub(super) async fn new_form(State(st): State<AppState>, User(p): User) -> Result<Response, HtmlError> {
+pub(super) async fn new_form(
+    State(st): State<AppState>,
+    User(p): User,
+) -> Result<Response, HtmlError> {
     draft_form(&st, &p, None).await
 }
 
@@ -168,8 +177,12 @@ fn read_form(f: &FormPairs) -> MovementForm {
             due_on: ms_due.get(i).cloned().unwrap_or_default(),
         })
         .collect();
-    let (ct_code, ct_name, ct_measure, ct_target) =
-        (col("ct_ma"), col("ct_ten"), col("ct_loai"), col("ct_chi_tieu"));
+    let (ct_code, ct_name, ct_measure, ct_target) = (
+        col("ct_ma"),
+        col("ct_ten"),
+        col("ct_loai"),
+        col("ct_chi_tieu"),
+    );
     let indicators = (0..ct_name.len())
         .filter(|i| !ct_name[*i].trim().is_empty())
         .map(|i| IndicatorForm {
@@ -220,7 +233,9 @@ pub(super) async fn create(
             crate::auth::encode("Đã lưu dự thảo phong trào.")
         ))
         .into_response()),
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => draft_form(&st, &p, Some(e)).await,
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            draft_form(&st, &p, Some(e)).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -352,7 +367,9 @@ pub(super) async fn show(
 ) -> Result<Response, HtmlError> {
     let v = st.app.movement_view(p, id).await?;
     let today = st.app.today();
-    let year = today.year().clamp(v.movement.starts_on.year(), v.movement.ends_on.year());
+    let year = today
+        .year()
+        .clamp(v.movement.starts_on.year(), v.movement.ends_on.year());
     render_showing(
         &MovementPage {
             layout: Layout::for_user(p, "/phong-trao"),
@@ -374,7 +391,11 @@ pub(super) async fn show(
                 .map(|t| (t.unit_id, t.name.clone()))
                 .collect(),
             children: v.children.iter().map(Line::from).collect(),
-            my_units: v.my_units.iter().map(|t| (t.unit_id, t.name.clone())).collect(),
+            my_units: v
+                .my_units
+                .iter()
+                .map(|t| (t.unit_id, t.name.clone()))
+                .collect(),
             milestones: v
                 .movement
                 .milestones
@@ -452,7 +473,10 @@ pub(super) async fn launch_file(
         }
     }
     let done = match file.filter(|(_, b)| !b.is_empty()) {
-        None => Err(AppError::Invalid(tdkt_domain::Invalid::new("tep", "Chưa chọn tệp"))),
+        None => Err(AppError::Invalid(tdkt_domain::Invalid::new(
+            "tep",
+            "Chưa chọn tệp",
+        ))),
         Some((name, bytes)) => st
             .app
             .set_launch_file(&p, id, &name, bytes)
@@ -479,7 +503,10 @@ pub(super) async fn public_list(
     State(st): State<AppState>,
     PageQuery(q): PageQuery<PublicQuery>,
 ) -> Result<Response, HtmlError> {
-    let page = st.app.public_movements(Paging::new(q.trang, Some(50))).await?;
+    let page = st
+        .app
+        .public_movements(Paging::new(q.trang, Some(50)))
+        .await?;
     render(&PublicList {
         layout: Layout::anonymous(),
         lines: page.items.iter().map(Line::from).collect(),
@@ -494,7 +521,10 @@ struct PublicPage {
     f: Facts,
 }
 
-pub(super) async fn public_page(State(st): State<AppState>, Id(id): Id) -> Result<Response, HtmlError> {
+pub(super) async fn public_page(
+    State(st): State<AppState>,
+    Id(id): Id,
+) -> Result<Response, HtmlError> {
     let m = st.app.public_movement(id).await?;
     render(&PublicPage {
         layout: Layout::anonymous(),
@@ -502,7 +532,10 @@ pub(super) async fn public_page(State(st): State<AppState>, Id(id): Id) -> Resul
     })
 }
 
-pub(super) async fn public_file(State(st): State<AppState>, Id(id): Id) -> Result<Response, HtmlError> {
+pub(super) async fn public_file(
+    State(st): State<AppState>,
+    Id(id): Id,
+) -> Result<Response, HtmlError> {
     let (f, bytes) = st.app.public_launch_file(id).await?;
     Ok(file_response(bytes, &f.mime, &f.filename))
 }

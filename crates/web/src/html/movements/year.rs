@@ -59,9 +59,12 @@ pub(super) async fn overview(
     PageQuery(q): PageQuery<YearQuery>,
 ) -> Result<Response, HtmlError> {
     let m = st.app.movement(&p, ids[0]).await?;
-    let year = q
-        .nam
-        .unwrap_or_else(|| st.app.today().year().clamp(m.starts_on.year(), m.ends_on.year()));
+    let year = q.nam.unwrap_or_else(|| {
+        st.app
+            .today()
+            .year()
+            .clamp(m.starts_on.year(), m.ends_on.year())
+    });
     let o = st.app.registration_overview(&p, m.id, year).await?;
     render(&OverviewPage {
         layout: Layout::for_user(&p, "/phong-trao"),
@@ -88,13 +91,7 @@ pub(super) async fn overview(
         totals: o
             .totals
             .iter()
-            .map(|(s, _, name, n)| {
-                (
-                    Subject::label_of(s).unwrap_or_default(),
-                    name.clone(),
-                    *n,
-                )
-            })
+            .map(|(s, _, name, n)| (Subject::label_of(s).unwrap_or_default(), name.clone(), *n))
             .collect(),
     })
 }
@@ -133,7 +130,12 @@ async fn show_registration(
     error: Option<AppError>,
 ) -> Result<Response, HtmlError> {
     let m = st.app.movement(p, id).await?;
-    let year = year.unwrap_or_else(|| st.app.today().year().clamp(m.starts_on.year(), m.ends_on.year()));
+    let year = year.unwrap_or_else(|| {
+        st.app
+            .today()
+            .year()
+            .clamp(m.starts_on.year(), m.ends_on.year())
+    });
     let v = st.app.registration_page(p, id, unit, year).await?;
     let award = |c: &str| {
         v.titles
@@ -142,7 +144,11 @@ async fn show_registration(
             .map(|t| t.1.clone())
             .unwrap_or_else(|| c.to_string())
     };
-    let lines = v.current.as_ref().map(|c| c.lines.clone()).unwrap_or_default();
+    let lines = v
+        .current
+        .as_ref()
+        .map(|c| c.lines.clone())
+        .unwrap_or_default();
     render_showing(
         &RegistrationPage {
             layout: Layout::for_user(p, "/phong-trao"),
@@ -222,7 +228,11 @@ async fn after_registration(
     (id, unit, year): (i64, i64, i32),
     done: Result<String, AppError>,
 ) -> Result<Response, HtmlError> {
-    match after_form(done, &format!("/phong-trao/{id}/dang-ky/{unit}?nam={year}"), "")? {
+    match after_form(
+        done,
+        &format!("/phong-trao/{id}/dang-ky/{unit}?nam={year}"),
+        "",
+    )? {
         AfterForm::Redirect(r) => Ok(r),
         AfterForm::Show(e) => show_registration(st, p, id, unit, Some(year), None, Some(e)).await,
     }
@@ -277,18 +287,35 @@ pub(super) async fn upload(
     let (mut year, mut file) = (0, None);
     while let Ok(Some(field)) = form.next_field().await {
         match field.name() {
-            Some("nam") => year = field.text().await.unwrap_or_default().trim().parse().unwrap_or_default(),
+            Some("nam") => {
+                year = field
+                    .text()
+                    .await
+                    .unwrap_or_default()
+                    .trim()
+                    .parse()
+                    .unwrap_or_default()
+            }
             Some("tep") => file = field.bytes().await.ok().map(|b| b.to_vec()),
             _ => {}
         }
     }
     let done = match file.filter(|b| !b.is_empty()) {
-        None => Err(AppError::Invalid(tdkt_domain::Invalid::new("tep", "Chưa chọn tệp"))),
+        None => Err(AppError::Invalid(tdkt_domain::Invalid::new(
+            "tep",
+            "Chưa chọn tệp",
+        ))),
         Some(bytes) => st
             .app
             .register_from_xlsx(&p, ids[0], ids[1], year, &bytes)
             .await
-            .map(|r| format!("Đã nhận tệp: {} dòng đăng ký (lần {}).", r.lines.len(), r.version)),
+            .map(|r| {
+                format!(
+                    "Đã nhận tệp: {} dòng đăng ký (lần {}).",
+                    r.lines.len(),
+                    r.version
+                )
+            }),
     };
     after_registration(&st, &p, (ids[0], ids[1], year), done).await
 }
@@ -306,6 +333,15 @@ pub(super) async fn template(
     ))
 }
 
+/// A matrix row: unit id, name, depth, cells (label, class, date), subtree figures.
+type MatrixLine = (
+    i64,
+    String,
+    usize,
+    Vec<(&'static str, &'static str, String)>,
+    Vec<String>,
+);
+
 #[derive(Template)]
 #[template(path = "movements/progress.html")]
 struct ProgressPage {
@@ -317,7 +353,7 @@ struct ProgressPage {
     counts: Vec<(usize, usize, usize, usize)>,
     indicators: Vec<(String, &'static str)>,
     /// (unit id, name, depth, cells (label, class, date), subtree figures "achieved / target (pct)")
-    rows: Vec<(i64, String, usize, Vec<(&'static str, &'static str, String)>, Vec<String>)>,
+    rows: Vec<MatrixLine>,
     totals: Vec<String>,
     chosen: Option<i64>,
 }
@@ -354,7 +390,14 @@ pub(super) async fn progress(
         milestones: v
             .milestones
             .iter()
-            .map(|m| (m.id, m.name.clone(), vn(m.due_on), Some(m.id) == v.milestone_id))
+            .map(|m| {
+                (
+                    m.id,
+                    m.name.clone(),
+                    vn(m.due_on),
+                    Some(m.id) == v.milestone_id,
+                )
+            })
             .collect(),
         counts: v.counts.clone(),
         indicators: v
@@ -431,25 +474,41 @@ async fn show_report(
             id,
             name: m.name.clone(),
             milestone_id: milestone,
-            milestone: ms.map(|x| format!("{} (hạn {})", x.name, vn(x.due_on))).unwrap_or_default(),
+            milestone: ms
+                .map(|x| format!("{} (hạn {})", x.name, vn(x.due_on)))
+                .unwrap_or_default(),
             unit_id: unit,
             unit_name: u.name,
             text: r.as_ref().map(|r| r.text.clone()).unwrap_or_default(),
             sent: r
                 .as_ref()
-                .map(|r| format!("Nộp lần đầu {}, lần {} ngày {}", vn(r.first_on), r.version, vn(r.last_on)))
+                .map(|r| {
+                    format!(
+                        "Nộp lần đầu {}, lần {} ngày {}",
+                        vn(r.first_on),
+                        r.version,
+                        vn(r.last_on)
+                    )
+                })
                 .unwrap_or_default(),
             values: m
                 .indicators
                 .iter()
                 .map(|i| {
-                    let v = r.as_ref().and_then(|r| r.values.iter().find(|v| v.indicator_id == i.id));
+                    let v = r
+                        .as_ref()
+                        .and_then(|r| r.values.iter().find(|v| v.indicator_id == i.id));
                     (
                         i.id,
                         i.name.clone(),
                         i.measure.label(),
-                        v.and_then(|v| v.target).or(i.target).map(|x| x.to_string()).unwrap_or_default(),
-                        v.and_then(|v| v.achieved).map(|x| x.to_string()).unwrap_or_default(),
+                        v.and_then(|v| v.target)
+                            .or(i.target)
+                            .map(|x| x.to_string())
+                            .unwrap_or_default(),
+                        v.and_then(|v| v.achieved)
+                            .map(|x| x.to_string())
+                            .unwrap_or_default(),
                     )
                 })
                 .collect(),
@@ -518,7 +577,11 @@ pub(super) async fn submit_report(
             let at = match values.iter().position(|v| v.indicator_id == id) {
                 Some(i) => i,
                 None => {
-                    values.push(ReportValueInput { indicator_id: id, target: None, achieved: None });
+                    values.push(ReportValueInput {
+                        indicator_id: id,
+                        target: None,
+                        achieved: None,
+                    });
                     values.len() - 1
                 }
             };
@@ -532,11 +595,22 @@ pub(super) async fn submit_report(
         Some(b) => Err(AppError::Invalid(tdkt_domain::Invalid::new("chi_tieu", b))),
         None => st
             .app
-            .submit_report(&p, ids[0], ids[1], ids[2], &ReportInput { text, values }, files)
+            .submit_report(
+                &p,
+                ids[0],
+                ids[1],
+                ids[2],
+                &ReportInput { text, values },
+                files,
+            )
             .await
             .map(|r| format!("Đã nộp báo cáo (lần {}).", r.version)),
     };
-    match after_form(done, &format!("/phong-trao/{}/bao-cao/{}/{}", ids[0], ids[1], ids[2]), "")? {
+    match after_form(
+        done,
+        &format!("/phong-trao/{}/bao-cao/{}/{}", ids[0], ids[1], ids[2]),
+        "",
+    )? {
         AfterForm::Redirect(r) => Ok(r),
         AfterForm::Show(e) => show_report(&st, &p, ids[0], ids[1], ids[2], None, Some(e)).await,
     }
@@ -547,7 +621,10 @@ pub(super) async fn report_file(
     User(p): User,
     Ids(ids): Ids,
 ) -> Result<Response, HtmlError> {
-    let (f, bytes) = st.app.report_file(&p, ids[0], ids[3], ids[1], ids[2]).await?;
+    let (f, bytes) = st
+        .app
+        .report_file(&p, ids[0], ids[3], ids[1], ids[2])
+        .await?;
     Ok(file_response(bytes, &f.mime, &f.filename))
 }
 
@@ -559,7 +636,11 @@ pub(super) async fn review(
     body: axum::body::Bytes,
 ) -> Result<Response, HtmlError> {
     let f = FormPairs::parse(&body);
-    let unit_ids = f.all("don_vi").iter().filter_map(|u| u.trim().parse().ok()).collect();
+    let unit_ids = f
+        .all("don_vi")
+        .iter()
+        .filter_map(|u| u.trim().parse().ok())
+        .collect();
     let input = ReviewInput {
         title: f.one("trich_yeu"),
         kind: Some(f.one("loai_hinh")).filter(|k| !k.trim().is_empty()),

@@ -121,7 +121,8 @@ struct PersonPage {
     pack: String,
     verdicts: Vec<(String, &'static str, &'static str, String)>,
     titles: Vec<(i32, String, String, String)>,
-    awards: Vec<(String, String, String)>,
+    /// (date, award, decision, movement)
+    awards: Vec<(String, String, String, String)>,
     initiatives: Vec<String>,
     /// Recognised initiatives not yet used: (code, label).
     free_initiatives: Vec<(String, String)>,
@@ -230,6 +231,7 @@ async fn person_page(
                             None => name_of(&a.code),
                         },
                         a.decision.clone().unwrap_or_default(),
+                        a.movement_name.clone().unwrap_or_default(),
                     )
                 })
                 .collect(),

@@ -58,7 +58,10 @@ async fn every_module_of_the_navigation_opens(b: Backend) {
     let s = Server::start(b).await;
     let c = s.login("quantri").await;
     let home = c.get_text("/").await;
-    assert!(!home.contains("Chưa xây dựng"), "every module is built: {home}");
+    assert!(
+        !home.contains("Chưa xây dựng"),
+        "every module is built: {home}"
+    );
     let movements = assert_status(c.get("/phong-trao").await, StatusCode::OK).await;
     assert!(movements.contains("Phong trào thi đua") && !movements.contains("chưa được xây dựng"));
 }
