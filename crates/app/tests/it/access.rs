@@ -41,7 +41,7 @@ async fn dossier_in(
                 authority_id: unit,
                 kind,
                 year: 2026,
-                movement: None,
+                movement_id: None,
                 cluster_proposal_id: None,
                 created_by: None,
                 today: time::macros::date!(2026 - 11 - 02),
@@ -358,7 +358,7 @@ async fn every_role_action_and_reach(b: Backend) {
                                 authority_id: None,
                                 kind: "cong_trang".into(),
                                 year: 2026,
-                                movement: None,
+                                movement_id: None,
                                 cluster_proposal_id: None,
                                 nominees: vec![NomineeInput {
                                     person_id: Some(people[i].id),
@@ -486,6 +486,55 @@ async fn every_role_action_and_reach(b: Backend) {
                             .put_certificate_template(&p, *target, &code, layout)
                             .await
                     }
+                    // A fresh movement of the target's, under way, for each check.
+                    Action::MovementManage => {
+                        let f = movement_form(*target, seq);
+                        t.app.create_movement(&p, &f).await.map(drop)
+                    }
+                    Action::MovementRegister => {
+                        let m = movement_at(s, *target, seq).await;
+                        t.app
+                            .register(
+                                &p,
+                                m.id,
+                                *target,
+                                &tdkt_app::movements::RegistrationInput {
+                                    year: t.app.today().year(),
+                                    note: None,
+                                    lines: vec![tdkt_app::movements::RegistrationLineInput {
+                                        person_id: None,
+                                        unit_id: Some(*target),
+                                        award_code: "tap_the_lao_dong_tien_tien".into(),
+                                    }],
+                                },
+                            )
+                            .await
+                            .map(drop)
+                    }
+                    Action::MovementReport => {
+                        let m = movement_at(s, *target, seq).await;
+                        t.app
+                            .submit_report(
+                                &p,
+                                m.id,
+                                m.milestones[0].id,
+                                *target,
+                                &tdkt_app::movements::ReportInput {
+                                    text: "Báo cáo sơ kết của đơn vị".into(),
+                                    values: vec![],
+                                },
+                                vec![],
+                            )
+                            .await
+                            .map(drop)
+                    }
+                    Action::MovementFollow => {
+                        let m = movement_at(s, *target, seq).await;
+                        t.app
+                            .registration_overview(&p, m.id, t.app.today().year())
+                            .await
+                            .map(drop)
+                    }
                 };
                 let allowed = allows(*role, *action, *reach);
                 let _ = &clusters;
@@ -500,4 +549,110 @@ async fn every_role_action_and_reach(b: Backend) {
         }
     }
     assert_eq!(checked, Role::ALL.len() * Action::ALL.len() * 3);
+}
+
+/// A movement drafted for `authority` that targets it alone, this year.
+fn movement_form(authority: i64, seq: usize) -> tdkt_app::movements::MovementForm {
+    let year = tdkt_app::today().year();
+    tdkt_app::movements::MovementForm {
+        code: Some(format!("pt_{seq}")),
+        name: format!("Phong trào thử {seq}"),
+        slogan: None,
+        goals: "Mục tiêu của phong trào thử".into(),
+        authority_id: authority,
+        level: "co_quan_don_vi".into(),
+        kind: "chuyen_de".into(),
+        scope: "co_quan".into(),
+        starts_on: format!("{year}-01-01"),
+        ends_on: format!("{year}-12-31"),
+        parent_id: None,
+        decision_number: Some("1/KH".into()),
+        decision_date: Some(format!("{year}-01-01")),
+        decision_signer: Some("Thủ trưởng".into()),
+        registration_due_on: Some(format!("{year}-12-31")),
+        target_kind: "danh_sach".into(),
+        target_unit_id: None,
+        target_cluster_id: None,
+        target_unit_ids: vec![authority],
+        criteria: vec![],
+        milestones: vec![tdkt_app::movements::MilestoneForm {
+            kind: "tong_ket".into(),
+            name: "Tổng kết".into(),
+            due_on: format!("{year}-12-31"),
+        }],
+        indicators: vec![],
+    }
+}
+
+/// The same movement stored and brought under way (registration open all year).
+async fn movement_at(
+    s: &dyn tdkt_store::Store,
+    authority: i64,
+    seq: usize,
+) -> tdkt_store::MovementRow {
+    use tdkt_domain::movement::{
+        LaunchLevel, MilestoneKind, MovementKind, MovementScope, MovementState as S,
+        MovementStep as T, TargetKind,
+    };
+    let year = tdkt_app::today().year();
+    let d = |m: u8, day: u8| tdkt_domain::dates::ymd(year, m, day);
+    let sys = Actor::system("test");
+    let m = s
+        .create_movement(
+            &sys,
+            &tdkt_store::MovementInput {
+                code: format!("dang_trien_khai_{seq}"),
+                name: format!("Phong trào đang triển khai {seq}"),
+                slogan: None,
+                goals: "Mục tiêu".into(),
+                authority_id: authority,
+                level: LaunchLevel::Agency,
+                kind: MovementKind::Thematic,
+                scope: MovementScope::Agency,
+                starts_on: d(1, 1),
+                ends_on: d(12, 31),
+                parent_id: None,
+                decision_number: Some("1/KH".into()),
+                decision_date: Some(d(1, 1)),
+                decision_signer: Some("Thủ trưởng".into()),
+                registration_due_on: Some(d(12, 31)),
+                target_kind: TargetKind::List,
+                target_unit_id: None,
+                target_cluster_id: None,
+                targets: vec![authority],
+                criteria: vec![],
+                milestones: vec![tdkt_store::MilestoneInput {
+                    kind: MilestoneKind::Final,
+                    name: "Tổng kết".into(),
+                    due_on: d(12, 31),
+                }],
+                indicators: vec![],
+            },
+            None,
+            d(1, 1),
+        )
+        .await
+        .unwrap();
+    let mut m = m;
+    for (from, step, to) in [
+        (S::Draft, T::Launch, S::Launched),
+        (S::Launched, T::Start, S::UnderWay),
+    ] {
+        m = s
+            .move_movement(
+                &sys,
+                m.id,
+                &tdkt_store::MovementMove {
+                    expected_version: m.version,
+                    from,
+                    to,
+                    step,
+                    reason: None,
+                    today: d(1, 2),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    m
 }

@@ -347,7 +347,7 @@ async fn a_dossier_starts_from_a_cluster_election(b: Backend) {
         authority_id: None,
         kind: "cong_trang".into(),
         year: 2022,
-        movement: None,
+        movement_id: None,
         cluster_proposal_id: Some(pr.id),
         nominees: vec![tdkt_app::dossiers::NomineeInput {
             person_id: None,

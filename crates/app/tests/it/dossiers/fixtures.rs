@@ -257,7 +257,7 @@ impl World {
                     authority_id: None,
                     kind: kind.into(),
                     year: 2026,
-                    movement: None,
+                    movement_id: None,
                     cluster_proposal_id: None,
                     nominees,
                 },

@@ -31,7 +31,7 @@ async fn the_whole_path_from_draft_to_revocation(b: Backend) {
                 authority_id: None,
                 kind: "cong_trang".into(),
                 year: 2026,
-                movement: Some("Thi đua dạy tốt, học tốt".into()),
+                movement_id: None,
                 cluster_proposal_id: None,
                 nominees: w.the_three().into_iter().map(|(n, _)| n).collect(),
             },
