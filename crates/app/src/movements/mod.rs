@@ -229,17 +229,20 @@ impl App {
         steps.sort();
         steps.dedup();
         let targets = self.store.movement_targets(id).await?;
-        let mut my_units = Vec::new();
-        for t in &targets {
-            if self.may(p, Action::MovementRegister, t.unit_id).await?
-                || self.may(p, Action::MovementReport, t.unit_id).await?
-            {
-                my_units.push(t.clone());
-            }
-            if my_units.len() >= 50 {
-                break;
+        // The caller's units among the targets: the subtrees of the grants that may register
+        // or report (a few), not a rights check per target (a national movement has thousands).
+        let mut mine: BTreeSet<i64> = BTreeSet::new();
+        for action in [Action::MovementRegister, Action::MovementReport] {
+            for root in tdkt_domain::access::scope_roots(&p.grants, action) {
+                mine.extend(self.store.subtree_unit_ids(root, self.today()).await?);
             }
         }
+        let my_units: Vec<TargetRow> = targets
+            .iter()
+            .filter(|t| mine.contains(&t.unit_id))
+            .take(50)
+            .cloned()
+            .collect();
         let children = self
             .store
             .list_movements(&MovementFilter {

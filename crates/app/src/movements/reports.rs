@@ -162,6 +162,48 @@ impl App {
             .await?)
     }
 
+    /// Attaches a file to a report already sent (the API's way; the page sends files with the
+    /// report). The report keeps its text and figures and counts as amended.
+    pub async fn add_report_file(
+        &self,
+        p: &Principal,
+        movement_id: i64,
+        milestone_id: i64,
+        unit_id: i64,
+        filename: &str,
+        bytes: Vec<u8>,
+    ) -> AppResult<ReportRow> {
+        let Some(r) = self.store.report(milestone_id, unit_id).await? else {
+            return Err(AppError::Conflict(
+                "Đơn vị chưa nộp báo cáo cho mốc này: nộp báo cáo trước khi đính kèm tệp".into(),
+            ));
+        };
+        if r.movement_id != movement_id {
+            return Err(StoreError::NotFound("báo cáo").into());
+        }
+        let input = ReportInput {
+            text: r.text.clone(),
+            values: r
+                .values
+                .iter()
+                .map(|v| ReportValueInput {
+                    indicator_id: v.indicator_id,
+                    target: v.target,
+                    achieved: v.achieved,
+                })
+                .collect(),
+        };
+        self.submit_report(
+            p,
+            movement_id,
+            milestone_id,
+            unit_id,
+            &input,
+            vec![(filename.to_string(), bytes)],
+        )
+        .await
+    }
+
     /// A unit's report for a milestone, for whoever follows that unit.
     pub async fn movement_report(
         &self,

@@ -38,6 +38,7 @@ use crate::html::dossiers::file_response;
         progress,
         get_report,
         put_report,
+        add_report_file,
         candidates,
         review_dossier,
         put_covenant_movements,
@@ -94,6 +95,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/movements/{id}/reports/{milestone}/{unit}",
             get(get_report).put(put_report),
+        )
+        .route(
+            "/api/v1/movements/{id}/reports/{milestone}/{unit}/files",
+            post(add_report_file).layer(upload()),
         )
         .route("/api/v1/movements/{id}/candidates", get(candidates))
         .route(
@@ -317,7 +322,7 @@ async fn get_report(
     ))
 }
 
-/// Submit or amend a report (attachments are added on the report page).
+/// Submit or amend a report (files: `POST …/files`).
 #[utoipa::path(tag = TAG, put, path = "/api/v1/movements/{id}/reports/{milestone}/{unit}", params(("id" = i64, Path), ("milestone" = i64, Path), ("unit" = i64, Path)), request_body = ReportInput, responses((status = 200, body = serde_json::Value), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn put_report(
     State(st): State<AppState>,
@@ -328,6 +333,23 @@ async fn put_report(
     Ok(Json(
         st.app
             .submit_report(&p, ids[0], ids[1], ids[2], &input, vec![])
+            .await?,
+    ))
+}
+
+/// Attach a file (PDF, DOCX, XLSX, PNG, JPEG; the raw file as the body) to a report already
+/// sent.
+#[utoipa::path(tag = TAG, post, path = "/api/v1/movements/{id}/reports/{milestone}/{unit}/files", params(("id" = i64, Path), ("milestone" = i64, Path), ("unit" = i64, Path), FileQuery), request_body(content = Vec<u8>, content_type = "application/octet-stream"), responses((status = 201, body = serde_json::Value), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn add_report_file(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    Ids(ids): Ids,
+    ApiQuery(q): ApiQuery<FileQuery>,
+    body: axum::body::Bytes,
+) -> ApiResult<Response> {
+    Ok(created(
+        st.app
+            .add_report_file(&p, ids[0], ids[1], ids[2], &q.filename, body.to_vec())
             .await?,
     ))
 }

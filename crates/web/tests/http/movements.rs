@@ -309,6 +309,22 @@ async fn a_movement_goes_from_draft_to_a_review_dossier(b: Backend) {
             .await,
     )
     .await;
+    // A second file through the API: the report keeps its text and figures.
+    let clerk_api = s.api("canbo_so").await;
+    let r = clerk_api
+        .post_body(
+            &format!(
+                "/api/v1/movements/{id}/reports/{ms}/{}/files?filename=anh.png",
+                so_a.id
+            ),
+            Some("application/octet-stream"),
+            b"\x89PNG\r\n\x1a\n tiny".to_vec(),
+        )
+        .await;
+    let rep: Value = serde_json::from_str(&assert_status(r, StatusCode::CREATED).await).unwrap();
+    assert_eq!(rep["files"].as_array().unwrap().len(), 2);
+    assert_eq!(rep["values"][0]["achieved"], 12.0);
+    assert_eq!(rep["version"], 2);
     let matrix = sp.get_text(&format!("/phong-trao/{id}/tien-do")).await;
     assert!(
         matrix.contains("Nộp muộn") && matrix.contains("12 / 10 (120%)"),
