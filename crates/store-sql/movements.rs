@@ -306,31 +306,12 @@ async fn report_load(c: &mut Conn, r: &DbRow) -> StoreResult<ReportRow> {
 const REPORT_COLUMNS: &str =
     "id, movement_id, milestone_id, unit_id, text, version, first_on, last_on";
 
-impl Backend {
-    async fn read_conn(&self) -> StoreResult<sqlx::pool::PoolConnection<Db>> {
-        self.reader().acquire().await.map_err(db_err)
-    }
-}
+type Query<'q> = sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments>;
 
-#[async_trait]
-impl MovementStore for Backend {
-    async fn create_movement(
-        &self,
-        actor: &Actor,
-        input: &MovementInput,
-        created_by: Option<i64>,
-        today: Date,
-    ) -> StoreResult<MovementRow> {
-        let mut tx = begin(self).await?;
-        let at = now();
-        let r = sqlx::query(
-            "INSERT INTO movements (code, name, slogan, goals, authority_id, level, kind, scope, starts_on, ends_on, parent_id,
-                 decision_number, decision_date, decision_signer, registration_due_on, target_kind, target_unit_id,
-                 target_cluster_id, state, state_since, version, created_by, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $22, $22)
-             RETURNING id",
-        )
-        .bind(&input.code)
+/// The movement's own fields as `$1`..`$18`, in the order both the insert and the update name
+/// them.
+fn bind_fields<'q>(q: Query<'q>, input: &'q MovementInput) -> Query<'q> {
+    q.bind(&input.code)
         .bind(&input.name)
         .bind(&input.slogan)
         .bind(&input.goals)
@@ -348,13 +329,40 @@ impl MovementStore for Backend {
         .bind(input.target_kind.code())
         .bind(input.target_unit_id)
         .bind(input.target_cluster_id)
-        .bind(MovementState::Draft.code())
-        .bind(today)
-        .bind(created_by)
-        .bind(at)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db_err)?;
+}
+
+impl Backend {
+    async fn read_conn(&self) -> StoreResult<sqlx::pool::PoolConnection<Db>> {
+        self.reader().acquire().await.map_err(db_err)
+    }
+}
+
+#[async_trait]
+impl MovementStore for Backend {
+    async fn create_movement(
+        &self,
+        actor: &Actor,
+        input: &MovementInput,
+        created_by: Option<i64>,
+        today: Date,
+    ) -> StoreResult<MovementRow> {
+        let mut tx = begin(self).await?;
+        let at = now();
+        let q = sqlx::query(
+            "INSERT INTO movements (code, name, slogan, goals, authority_id, level, kind, scope, starts_on, ends_on, parent_id,
+                 decision_number, decision_date, decision_signer, registration_due_on, target_kind, target_unit_id,
+                 target_cluster_id, state, state_since, version, created_by, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $22, $22)
+             RETURNING id",
+        );
+        let r = bind_fields(q, input)
+            .bind(MovementState::Draft.code())
+            .bind(today)
+            .bind(created_by)
+            .bind(at)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?;
         let id: i64 = get(&r, "id")?;
         write_children(&mut tx, id, input).await?;
         let row = load(&mut tx, id).await?;
@@ -389,34 +397,17 @@ impl MovementStore for Backend {
                 before.state.label()
             )));
         }
-        sqlx::query(
+        let q = sqlx::query(
             "UPDATE movements SET code = $1, name = $2, slogan = $3, goals = $4, authority_id = $5, level = $6, kind = $7,
                  scope = $8, starts_on = $9, ends_on = $10, parent_id = $11, decision_number = $12, decision_date = $13,
                  decision_signer = $14, registration_due_on = $15, target_kind = $16, target_unit_id = $17,
                  target_cluster_id = $18 WHERE id = $19",
-        )
-        .bind(&input.code)
-        .bind(&input.name)
-        .bind(&input.slogan)
-        .bind(&input.goals)
-        .bind(input.authority_id)
-        .bind(input.level.code())
-        .bind(input.kind.code())
-        .bind(input.scope.code())
-        .bind(input.starts_on)
-        .bind(input.ends_on)
-        .bind(input.parent_id)
-        .bind(&input.decision_number)
-        .bind(input.decision_date)
-        .bind(&input.decision_signer)
-        .bind(input.registration_due_on)
-        .bind(input.target_kind.code())
-        .bind(input.target_unit_id)
-        .bind(input.target_cluster_id)
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
+        );
+        bind_fields(q, input)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
         write_children(&mut tx, id, input).await?;
         let row = load(&mut tx, id).await?;
         append(
