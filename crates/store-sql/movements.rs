@@ -452,8 +452,12 @@ impl MovementStore for Backend {
                     .push_bind(hidden[1])
                     .push(")");
             } else {
-                // Drafts only for those who may manage them.
-                q.push(" AND (m.state <> ").push_bind(hidden[0]);
+                // Drafts and cancelled ones only for those who may manage them.
+                q.push(" AND (m.state NOT IN (")
+                    .push_bind(hidden[0])
+                    .push(", ")
+                    .push_bind(hidden[1])
+                    .push(")");
                 if !f.drafts_under.is_empty() {
                     q.push(" OR EXISTS (SELECT 1 FROM units r WHERE r.id IN (");
                     let mut sep = q.separated(", ");

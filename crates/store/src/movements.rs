@@ -188,7 +188,8 @@ pub struct MovementSummary {
 pub struct MovementFilter {
     /// Launched and not cancelled only (the public list, and readers without manage rights).
     pub public_only: bool,
-    /// Drafts are shown only when their authority is inside one of these subtrees.
+    /// Drafts and cancelled movements are shown only when their authority is inside one of
+    /// these subtrees.
     pub drafts_under: Vec<i64>,
     pub states: Option<Vec<MovementState>>,
     /// Running during this year.

@@ -595,6 +595,12 @@ impl App {
             self.authorize(p, Action::MovementManage, f.authority_id)
                 .await?;
         }
+        if !m.state.is_editable() {
+            return Err(AppError::Conflict(format!(
+                "Phong trào đang ở trạng thái «{}»: chỉ sửa được khi còn là dự thảo",
+                m.state.label()
+            )));
+        }
         if f.parent_id == Some(id) {
             return Err(invalid(
                 "parent_id",

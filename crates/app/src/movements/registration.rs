@@ -295,10 +295,11 @@ impl App {
         year: i32,
         bytes: &[u8],
     ) -> AppResult<RegistrationRow> {
-        let rows = read_xlsx(bytes).map_err(|m| invalid("tep", m))?;
+        // Rights and the round first: a caller who may not register learns nothing of the file.
         let (m, staff) = self
             .registration_ground(p, movement_id, unit_id, year)
             .await?;
+        let rows = read_xlsx(bytes).map_err(|m| invalid("tep", m))?;
         let titles = self.registrable_titles().await?;
         let units: HashMap<String, i64> = {
             let ids = self.store.subtree_unit_ids(unit_id, self.today()).await?;
@@ -491,6 +492,7 @@ impl App {
         let m = self.movement(p, movement_id).await?;
         self.authorize(p, Action::MovementRegister, unit_id).await?;
         let unit = self.store.unit(unit_id).await?;
+        self.open_for(&m, unit_id, "đăng ký").await?;
         let staff = self.unit_staff(unit_id).await?;
         let titles = self.registrable_titles().await?;
         let x = |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("XLSX: {e}"));
@@ -562,23 +564,49 @@ impl App {
             late: 0,
             missing: 0,
             open: 0,
-            totals: self
-                .store
-                .registration_totals(movement_id, year)
-                .await?
-                .into_iter()
-                .map(|t| {
-                    (
-                        t.subject.code().to_string(),
-                        self.award_name(&local, &t.award_code),
-                        t.award_code,
-                        t.count,
-                    )
-                })
-                .map(|(s, name, code, n)| (s, code, name, n))
-                .collect(),
+            totals: vec![],
         };
-        for r in self.store.registration_overview(movement_id, year).await? {
+        let all = self.store.registration_overview(movement_id, year).await?;
+        // Totals over what the caller follows: the store's sums when that is every target,
+        // else the followed units' current registrations added up here.
+        let totals = if targets.len() == all.len() {
+            self.store.registration_totals(movement_id, year).await?
+        } else {
+            let mut sums: std::collections::BTreeMap<(Subject, String), i64> = Default::default();
+            for r in all
+                .iter()
+                .filter(|r| names.contains_key(&r.unit_id) && r.version.is_some())
+            {
+                if let Some(reg) = self
+                    .store
+                    .registration(movement_id, r.unit_id, year)
+                    .await?
+                {
+                    for l in reg.lines {
+                        *sums.entry((l.subject, l.award_code)).or_default() += 1;
+                    }
+                }
+            }
+            sums.into_iter()
+                .map(|((subject, award_code), count)| RegistrationTotal {
+                    subject,
+                    award_code,
+                    count,
+                })
+                .collect()
+        };
+        o.totals = totals
+            .into_iter()
+            .map(|t| {
+                (
+                    t.subject.code().to_string(),
+                    t.award_code.clone(),
+                    self.award_name(&local, &t.award_code),
+                    t.count,
+                )
+            })
+            .collect();
+        for r in all {
             let Some(t) = names.get(&r.unit_id) else {
                 continue;
             };

@@ -309,32 +309,17 @@ impl App {
             .zip(&own)
             .map(|(ind, o)| roll_up(&parents, o, ind.measure))
             .collect();
+        // Everything in the view under one synthetic root (no unit has id i64::MIN).
         let totals = movement
             .indicators
             .iter()
             .zip(&own)
             .map(|(ind, o)| {
-                // Everything in the view, as if under one root.
-                let flat: HashMap<i64, Option<i64>> = o.keys().map(|k| (*k, None)).collect();
-                let all = roll_up(&flat, o, ind.measure);
-                let mut f = Figures::default();
-                for v in all.values() {
-                    f.reports += v.reports;
-                    f.target = match (f.target, v.target) {
-                        (None, None) => None,
-                        (a, b) => Some(a.unwrap_or(0.0) + b.unwrap_or(0.0)),
-                    };
-                    f.achieved = match (f.achieved, v.achieved) {
-                        (None, None) => None,
-                        (a, b) => Some(a.unwrap_or(0.0) + b.unwrap_or(0.0)),
-                    };
-                }
-                if ind.measure == Measure::Percent && f.reports > 0 {
-                    let n = f.reports as f64;
-                    f.target = f.target.map(|t| t / n);
-                    f.achieved = f.achieved.map(|a| a / n);
-                }
-                f
+                let flat: HashMap<i64, Option<i64>> =
+                    o.keys().map(|k| (*k, Some(i64::MIN))).collect();
+                roll_up(&flat, o, ind.measure)
+                    .remove(&i64::MIN)
+                    .unwrap_or_default()
             })
             .collect();
         let mut counts = vec![(0, 0, 0, 0); milestones.len()];

@@ -74,7 +74,11 @@ impl App {
                     on_time: r
                         .cells
                         .iter()
-                        .filter(|(s, _)| *s == tdkt_domain::movement::progress::Timeliness::OnTime)
+                        .zip(&progress.milestones)
+                        .filter(|((s, _), m)| {
+                            m.due_on <= today
+                                && *s == tdkt_domain::movement::progress::Timeliness::OnTime
+                        })
                         .count(),
                     due,
                 }
@@ -144,6 +148,23 @@ impl App {
                 return Err(invalid(
                     format!("unit_ids[{i}]"),
                     format!("Đơn vị mã số {u} không thuộc đối tượng của phong trào"),
+                ));
+            }
+        }
+        for (i, pid) in input.person_ids.iter().enumerate() {
+            let person = self.store.person(*pid).await.map_err(|_| {
+                invalid(
+                    format!("person_ids[{i}]"),
+                    format!("Không có cá nhân mã số {pid}"),
+                )
+            })?;
+            if !targets.iter().any(|t| t.unit_id == person.unit_id) {
+                return Err(invalid(
+                    format!("person_ids[{i}]"),
+                    format!(
+                        "{} không thuộc đơn vị nào của đối tượng phong trào",
+                        person.full_name
+                    ),
                 ));
             }
         }

@@ -8,5 +8,6 @@ mod conference;
 mod demo;
 mod dossiers;
 mod history;
+mod movements;
 mod records;
 mod secrecy;

@@ -58,7 +58,8 @@ impl Figures {
 
 /// Sums each unit's own figures into every ancestor listed in `parents` (unit → parent; a unit
 /// whose parent is not in the map is a root of the view). Counts and money add up; a percentage
-/// does not, so the subtree figure of a percent indicator is the mean over the reports in it.
+/// does not, so the subtree figure of a percent indicator is the mean over the reports in it that
+/// give that value (a report with only a target does not lower the achieved mean).
 /// Linear in the number of units times the tree depth.
 pub fn roll_up(
     parents: &HashMap<i64, Option<i64>>,
@@ -66,12 +67,17 @@ pub fn roll_up(
     measure: Measure,
 ) -> HashMap<i64, Figures> {
     let mut total: HashMap<i64, Figures> = HashMap::new();
+    // How many reports gave a target and an achieved value, for the percent mean.
+    let mut given: HashMap<i64, (usize, usize)> = HashMap::new();
     for (unit, f) in own {
         let mut at = Some(*unit);
         // Guard against a cycle in bad data: no tree is deeper than the map is long.
         let mut hops = 0;
         while let Some(u) = at {
             total.entry(u).or_default().add(f);
+            let g = given.entry(u).or_default();
+            g.0 += usize::from(f.target.is_some());
+            g.1 += usize::from(f.achieved.is_some());
             at = parents.get(&u).copied().flatten();
             hops += 1;
             if hops > parents.len() + 1 {
@@ -80,12 +86,10 @@ pub fn roll_up(
         }
     }
     if measure == Measure::Percent {
-        for f in total.values_mut() {
-            if f.reports > 0 {
-                let n = f.reports as f64;
-                f.target = f.target.map(|t| t / n);
-                f.achieved = f.achieved.map(|a| a / n);
-            }
+        for (u, f) in total.iter_mut() {
+            let (t, a) = given[u];
+            f.target = f.target.map(|x| x / t.max(1) as f64);
+            f.achieved = f.achieved.map(|x| x / a.max(1) as f64);
         }
     }
     total
