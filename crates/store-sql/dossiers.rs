@@ -273,15 +273,7 @@ impl DossierStore for Backend {
         roots(&mut q, "u", &filter.unit_roots);
         roots(&mut q, "a", &filter.authority_roots);
         if let Some(states) = &filter.states {
-            q.push(" AND d.state IN (");
-            let mut sep = q.separated(", ");
-            for s in states {
-                sep.push_bind(s.code());
-            }
-            q.push(")");
-            if states.is_empty() {
-                q.push(" AND 1 = 0");
-            }
+            super::push_codes_in(&mut q, "d.state", states);
         }
         if let Some(d) = filter.due_before {
             q.push(" AND d.due_on < ").push_bind(d);

@@ -114,6 +114,20 @@ pub(crate) fn code_opt<T: CodeEnum>(row: &DbRow, col: &str) -> StoreResult<Optio
         .map_err(|e| StoreError::Db(format!("giá trị lạ trong cột {col}: {e}")))
 }
 
+/// Adds ` AND {column} IN (codes…)`; an empty list matches nothing.
+pub(crate) fn push_codes_in<T: CodeEnum>(q: &mut QueryBuilder<Db>, column: &str, codes: &[T]) {
+    if codes.is_empty() {
+        q.push(" AND 1 = 0");
+        return;
+    }
+    q.push(format!(" AND {column} IN ("));
+    let mut sep = q.separated(", ");
+    for c in codes {
+        sep.push_bind(c.code());
+    }
+    q.push(")");
+}
+
 pub(crate) fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
 }

@@ -471,15 +471,7 @@ impl MovementStore for Backend {
                 q.push(")");
             }
             if let Some(states) = &f.states {
-                q.push(" AND m.state IN (");
-                let mut sep = q.separated(", ");
-                for s in states {
-                    sep.push_bind(s.code());
-                }
-                q.push(")");
-                if states.is_empty() {
-                    q.push(" AND 1 = 0");
-                }
+                super::push_codes_in(q, "m.state", states);
             }
             if let Some(y) = f.year {
                 let first =
@@ -610,9 +602,9 @@ impl MovementStore for Backend {
         .collect()
     }
 
-    async fn subtree_unit_ids(&self, root: i64, on: Date) -> StoreResult<Vec<i64>> {
+    async fn subtree_units(&self, root: i64, on: Date) -> StoreResult<Vec<UnitRef>> {
         sqlx::query(
-            "SELECT d.id FROM units r JOIN units d ON d.tree_path LIKE r.tree_path || '%'
+            "SELECT d.id, d.code, d.name FROM units r JOIN units d ON d.tree_path LIKE r.tree_path || '%'
              WHERE r.id = $1 AND (d.valid_from IS NULL OR d.valid_from <= $2) AND (d.valid_to IS NULL OR d.valid_to >= $2)
              ORDER BY d.tree_path",
         )
@@ -622,7 +614,7 @@ impl MovementStore for Backend {
         .await
         .map_err(db_err)?
         .iter()
-        .map(|r| get(r, "id"))
+        .map(|r| UnitRef::from_row(r).map_err(db_err))
         .collect()
     }
 

@@ -384,7 +384,7 @@ pub trait MovementStore: Send + Sync {
     ) -> StoreResult<MovementRow>;
     async fn movement_targets(&self, id: i64) -> StoreResult<Vec<TargetRow>>;
     /// A unit and every unit below it that is in force on `on`, in tree order.
-    async fn subtree_unit_ids(&self, root: i64, on: Date) -> StoreResult<Vec<i64>>;
+    async fn subtree_units(&self, root: i64, on: Date) -> StoreResult<Vec<UnitRef>>;
     /// A file of a movement and its bytes.
     async fn movement_file(
         &self,

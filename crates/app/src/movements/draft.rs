@@ -75,7 +75,13 @@ impl App {
                         format!("Đơn vị được phát động phải thuộc {}", authority.name),
                     ));
                 }
-                let mut ids = self.store.subtree_unit_ids(root, starts_on).await?;
+                let mut ids: Vec<i64> = self
+                    .store
+                    .subtree_units(root, starts_on)
+                    .await?
+                    .into_iter()
+                    .map(|u| u.id)
+                    .collect();
                 // The launching unit does not register with itself when it has units below.
                 if root == authority.id && ids.len() > 1 {
                     ids.retain(|u| *u != root);

@@ -235,7 +235,13 @@ impl App {
         let mut mine: BTreeSet<i64> = BTreeSet::new();
         for action in [Action::MovementRegister, Action::MovementReport] {
             for root in tdkt_domain::access::scope_roots(&p.grants, action) {
-                mine.extend(self.store.subtree_unit_ids(root, self.today()).await?);
+                mine.extend(
+                    self.store
+                        .subtree_units(root, self.today())
+                        .await?
+                        .into_iter()
+                        .map(|u| u.id),
+                );
             }
         }
         let my_units: Vec<TargetRow> = targets

@@ -210,9 +210,10 @@ impl App {
         let titles = self.registrable_titles().await?;
         let subtree: HashSet<i64> = self
             .store
-            .subtree_unit_ids(unit_id, self.today())
+            .subtree_units(unit_id, self.today())
             .await?
             .into_iter()
+            .map(|u| u.id)
             .collect();
         let staff_ids: HashSet<i64> = staff.iter().map(|s| s.id).collect();
         if input.lines.is_empty() {
@@ -302,15 +303,13 @@ impl App {
             .await?;
         let rows = read_xlsx(bytes).map_err(|m| invalid("tep", m))?;
         let titles = self.registrable_titles().await?;
-        let units: HashMap<String, i64> = {
-            let ids = self.store.subtree_unit_ids(unit_id, self.today()).await?;
-            let mut map = HashMap::new();
-            for id in ids {
-                let u = self.store.unit(id).await?;
-                map.insert(u.code, u.id);
-            }
-            map
-        };
+        let units: HashMap<String, i64> = self
+            .store
+            .subtree_units(unit_id, self.today())
+            .await?
+            .into_iter()
+            .map(|u| (u.code, u.id))
+            .collect();
         let err = |row: usize, col: &str, msg: String| {
             AppError::Invalid(tdkt_domain::Invalid::new(
                 format!("dong[{row}].{col}"),

@@ -297,25 +297,47 @@ pub fn next(
             step.label()
         )));
     };
-    if !tr.roles.contains(&role) {
+    check_role_and_reason(
+        "hồ sơ",
+        from.label(),
+        step.label(),
+        tr.roles,
+        role,
+        step.needs_reason(),
+        reason,
+    )?;
+    Ok(tr.to)
+}
+
+/// The two checks every transition table shares once the transition is found: the role must
+/// be one the table names, and a step that needs a reason must have one (5 characters at
+/// least). `thing` names what moves ("hồ sơ", "phong trào").
+pub fn check_role_and_reason(
+    thing: &str,
+    from: &str,
+    step: &str,
+    roles: &[Role],
+    role: Role,
+    needs_reason: bool,
+    reason: Option<&str>,
+) -> Result<(), Refusal> {
+    if !roles.contains(&role) {
         return Err(Refusal::NotYourRole(format!(
-            "«{}» hồ sơ ở trạng thái «{}» là việc của {}",
-            step.label(),
-            from.label(),
-            tr.roles
+            "«{step}» {thing} ở trạng thái «{from}» là việc của {}",
+            roles
                 .iter()
                 .map(|r| r.label())
                 .collect::<Vec<_>>()
                 .join(" hoặc ")
         )));
     }
-    if step.needs_reason() && reason.is_none_or(|r| r.trim().chars().count() < 5) {
+    if needs_reason && reason.is_none_or(|r| r.trim().chars().count() < 5) {
         return Err(Refusal::Reason(Invalid::new(
             "ly_do",
-            format!("«{}» cần ghi lý do (ít nhất 5 ký tự)", step.label()),
+            format!("«{step}» cần ghi lý do (ít nhất 5 ký tự)"),
         )));
     }
-    Ok(tr.to)
+    Ok(())
 }
 
 /// The steps open from a state for a role (the buttons a page shows).

@@ -9,7 +9,7 @@ use time::Date;
 
 use crate::Invalid;
 use crate::access::Role;
-use crate::dossier::Refusal;
+use crate::dossier::{Refusal, check_role_and_reason};
 
 code_enum!(
     /// Launching level (cấp phát động) — the rows of form 0601.
@@ -226,24 +226,15 @@ pub fn next(
             step.label()
         )));
     };
-    if !tr.roles.contains(&role) {
-        return Err(Refusal::NotYourRole(format!(
-            "«{}» phong trào ở trạng thái «{}» là việc của {}",
-            step.label(),
-            from.label(),
-            tr.roles
-                .iter()
-                .map(|r| r.label())
-                .collect::<Vec<_>>()
-                .join(" hoặc ")
-        )));
-    }
-    if step.needs_reason() && reason.is_none_or(|r| r.trim().chars().count() < 5) {
-        return Err(Refusal::Reason(Invalid::new(
-            "ly_do",
-            format!("«{}» cần ghi lý do (ít nhất 5 ký tự)", step.label()),
-        )));
-    }
+    check_role_and_reason(
+        "phong trào",
+        from.label(),
+        step.label(),
+        tr.roles,
+        role,
+        step.needs_reason(),
+        reason,
+    )?;
     Ok(tr.to)
 }
 
