@@ -8,7 +8,7 @@ use tdkt_store::*;
 
 use super::audit::{Change, append, json};
 use super::conference::paper_key;
-use super::{Backend, Db, DbRow, Dialect, begin, commit, db_err, get, now};
+use super::{Backend, Db, DbRow, Dialect, Tx, begin, commit, db_err, get, now};
 
 use super::dossiers::{dossier_ex, event, move_tx};
 
@@ -34,6 +34,85 @@ async fn ballot_by<'e, E: sqlx::Executor<'e, Database = Db>>(
     .as_ref()
     .map(ballot_from)
     .transpose()
+}
+
+/// One member's paper: the voter row and the paper are written together but unlinked (the
+/// paper's key is random). `tables` are the voters' and papers' tables and the audit entity. A
+/// second vote by the same member is a conflict.
+pub(super) async fn cast_paper(
+    tx: &mut Tx,
+    actor: &Actor,
+    tables: (&'static str, &'static str, &'static str),
+    ballot_id: i64,
+    member: i64,
+    mode: VoteMode,
+    choices: &str,
+) -> StoreResult<()> {
+    let (voters, papers, entity) = tables;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO {voters} (ballot_id, user_id, mode) VALUES ($1, $2, $3)"
+    )))
+    .bind(ballot_id)
+    .bind(member)
+    .bind(mode.code())
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| match db_err(e) {
+        StoreError::Conflict(_) => StoreError::Conflict(
+            "Thành viên này đã bỏ phiếu; mỗi thành viên chỉ bỏ một phiếu".into(),
+        ),
+        other => other,
+    })?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO {papers} (ballot_id, paper_key, choices_json) VALUES ($1, $2, $3)"
+    )))
+    .bind(ballot_id)
+    .bind(paper_key())
+    .bind(choices)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    // The audit says who voted and how (in person or in writing), never what; the page's roll
+    // shows the same from the voters' table.
+    append(
+        tx,
+        actor,
+        Change {
+            action: if entity == "council_ballot" {
+                "council.vote"
+            } else {
+                "round.vote"
+            },
+            entity,
+            entity_id: ballot_id.to_string(),
+            before: None,
+            after: json(&serde_json::json!({"member": member, "mode": mode})),
+        },
+    )
+    .await
+}
+
+/// Members who voted, with how (never what).
+pub(super) async fn voters_of(
+    pool: &sqlx::Pool<Db>,
+    table: &'static str,
+    ballot_id: i64,
+) -> StoreResult<Vec<CouncilVoter>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT user_id, mode FROM {table} WHERE ballot_id = $1 ORDER BY user_id"
+    )))
+    .bind(ballot_id)
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+    rows.iter()
+        .map(|r| {
+            Ok(CouncilVoter {
+                user_id: get(r, "user_id")?,
+                mode: super::code(r, "mode")?,
+            })
+        })
+        .collect()
 }
 
 #[async_trait]
@@ -95,61 +174,21 @@ impl CouncilStore for Backend {
         if ballot.status != CouncilBallotStatus::Open {
             return Err(StoreError::Conflict("Phiên bỏ phiếu đã kết thúc".into()));
         }
-        sqlx::query("INSERT INTO council_voters (ballot_id, user_id, mode) VALUES ($1, $2, $3)")
-            .bind(ballot_id)
-            .bind(member)
-            .bind(mode.code())
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| match db_err(e) {
-                StoreError::Conflict(_) => StoreError::Conflict(
-                    "Thành viên này đã bỏ phiếu; mỗi thành viên chỉ bỏ một phiếu".into(),
-                ),
-                other => other,
-            })?;
-        sqlx::query(
-            "INSERT INTO council_papers (ballot_id, paper_key, choices_json) VALUES ($1, $2, $3)",
-        )
-        .bind(ballot_id)
-        .bind(paper_key())
-        .bind(choices)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        // The audit says who voted and how (in person or in writing), never what; the page's roll
-        // shows the same from `council_voters`.
-        append(
+        cast_paper(
             &mut tx,
             actor,
-            Change {
-                action: "council.vote",
-                entity: "council_ballot",
-                entity_id: ballot_id.to_string(),
-                before: None,
-                after: json(&serde_json::json!({"member": member, "mode": mode})),
-            },
+            ("council_voters", "council_papers", "council_ballot"),
+            ballot_id,
+            member,
+            mode,
+            choices,
         )
         .await?;
         commit(tx).await
     }
 
     async fn council_voters(&self, ballot_id: i64) -> StoreResult<Vec<CouncilVoter>> {
-        let pool = self.reader();
-        let rows = sqlx::query(
-            "SELECT user_id, mode FROM council_voters WHERE ballot_id = $1 ORDER BY user_id",
-        )
-        .bind(ballot_id)
-        .fetch_all(pool)
-        .await
-        .map_err(db_err)?;
-        rows.iter()
-            .map(|r| {
-                Ok(CouncilVoter {
-                    user_id: get(r, "user_id")?,
-                    mode: super::code(r, "mode")?,
-                })
-            })
-            .collect()
+        voters_of(self.reader(), "council_voters", ballot_id).await
     }
 
     async fn council_papers(&self, ballot_id: i64) -> StoreResult<Vec<String>> {

@@ -82,88 +82,7 @@ impl DocumentStore for Backend {
         doc: NewDocument,
     ) -> StoreResult<DocumentRow> {
         let mut tx = begin(self).await?;
-        let d = dossier_ex(&mut tx, dossier_id).await?;
-        let at = now();
-        put_blob(&mut tx, &doc.sha256, &doc.mime, &doc.bytes).await?;
-        let document_id = match doc.document_id {
-            Some(id) => {
-                let found = sqlx::query(
-                    "SELECT id FROM dossier_documents WHERE id = $1 AND dossier_id = $2",
-                )
-                .bind(id)
-                .bind(dossier_id)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_err)?;
-                if found.is_none() {
-                    return Err(StoreError::NotFound("tài liệu của hồ sơ"));
-                }
-                id
-            }
-            None => {
-                let r = sqlx::query(
-                    "INSERT INTO dossier_documents (dossier_id, slot, title, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-                )
-                .bind(dossier_id)
-                .bind(doc.slot.code())
-                .bind(&doc.title)
-                .bind(at)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(db_err)?;
-                get(&r, "id")?
-            }
-        };
-        let r = sqlx::query(
-            "SELECT COALESCE(MAX(version), 0) AS v FROM dossier_document_versions WHERE document_id = $1",
-        )
-        .bind(document_id)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        let version: i32 = get::<i32>(&r, "v")? + 1;
-        sqlx::query(
-            "INSERT INTO dossier_document_versions (document_id, version, sha256, filename, state, uploaded_by, uploaded_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(document_id)
-        .bind(version)
-        .bind(&doc.sha256)
-        .bind(&doc.filename)
-        .bind(d.state.code())
-        .bind(doc.uploaded_by)
-        .bind(at)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        event(
-            &mut tx,
-            actor,
-            dossier_id,
-            EventKind::Document,
-            None,
-            None,
-            None,
-            Some(&format!("{} — {} (bản {version})", doc.title, doc.filename)),
-            d.version,
-        )
-        .await?;
-        let row = document_tx(&mut *tx, dossier_id, Some(document_id))
-            .await?
-            .pop()
-            .ok_or(StoreError::NotFound("tài liệu"))?;
-        append(
-            &mut tx,
-            actor,
-            Change {
-                action: "dossier.document",
-                entity: "dossier",
-                entity_id: dossier_id.to_string(),
-                before: None,
-                after: json(&row),
-            },
-        )
-        .await?;
+        let row = add_document_tx(&mut tx, actor, dossier_id, doc).await?;
         commit(tx).await?;
         Ok(row)
     }
@@ -183,4 +102,95 @@ impl DocumentStore for Backend {
             .ok_or(StoreError::NotFound("tệp"))?;
         Ok((get(&r, "mime")?, get(&r, "data")?))
     }
+}
+
+/// Stores the file once by its hash and adds a version, with its event and audit entry.
+pub(super) async fn add_document_tx(
+    tx: &mut Tx,
+    actor: &Actor,
+    dossier_id: i64,
+    doc: NewDocument,
+) -> StoreResult<DocumentRow> {
+    let d = dossier_ex(tx, dossier_id).await?;
+    let at = now();
+    put_blob(tx, &doc.sha256, &doc.mime, &doc.bytes).await?;
+    let document_id = match doc.document_id {
+        Some(id) => {
+            let found =
+                sqlx::query("SELECT id FROM dossier_documents WHERE id = $1 AND dossier_id = $2")
+                    .bind(id)
+                    .bind(dossier_id)
+                    .fetch_optional(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+            if found.is_none() {
+                return Err(StoreError::NotFound("tài liệu của hồ sơ"));
+            }
+            id
+        }
+        None => {
+            let r = sqlx::query(
+                "INSERT INTO dossier_documents (dossier_id, slot, title, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            )
+            .bind(dossier_id)
+            .bind(doc.slot.code())
+            .bind(&doc.title)
+            .bind(at)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(db_err)?;
+            get(&r, "id")?
+        }
+    };
+    let r = sqlx::query(
+        "SELECT COALESCE(MAX(version), 0) AS v FROM dossier_document_versions WHERE document_id = $1",
+    )
+    .bind(document_id)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    let version: i32 = get::<i32>(&r, "v")? + 1;
+    sqlx::query(
+        "INSERT INTO dossier_document_versions (document_id, version, sha256, filename, state, uploaded_by, uploaded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(document_id)
+    .bind(version)
+    .bind(&doc.sha256)
+    .bind(&doc.filename)
+    .bind(d.state.code())
+    .bind(doc.uploaded_by)
+    .bind(at)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    event(
+        tx,
+        actor,
+        dossier_id,
+        EventKind::Document,
+        None,
+        None,
+        None,
+        Some(&format!("{} — {} (bản {version})", doc.title, doc.filename)),
+        d.version,
+    )
+    .await?;
+    let row = document_tx(&mut **tx, dossier_id, Some(document_id))
+        .await?
+        .pop()
+        .ok_or(StoreError::NotFound("tài liệu"))?;
+    append(
+        tx,
+        actor,
+        Change {
+            action: "dossier.document",
+            entity: "dossier",
+            entity_id: dossier_id.to_string(),
+            before: None,
+            after: json(&row),
+        },
+    )
+    .await?;
+    Ok(row)
 }

@@ -124,8 +124,8 @@ pub(super) async fn insert_nominees(
 ) -> StoreResult<()> {
     for (i, n) in list.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO dossier_nominees (dossier_id, position, person_id, unit_id, award_code, summary, summary_key)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO dossier_nominees (dossier_id, position, person_id, unit_id, award_code, summary, summary_key, verdict, verdict_json)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(dossier_id)
         .bind(i as i32)
@@ -134,6 +134,8 @@ pub(super) async fn insert_nominees(
         .bind(&n.award_code)
         .bind(&n.summary)
         .bind(&n.summary_key)
+        .bind(n.verdict.map(|v| v.code()))
+        .bind(&n.verdict_json)
         .execute(&mut **tx)
         .await
         .map_err(db_err)?;
@@ -194,48 +196,7 @@ pub(super) async fn bump(
 impl DossierStore for Backend {
     async fn create_dossier(&self, actor: &Actor, new: NewDossier) -> StoreResult<DossierRow> {
         let mut tx = begin(self).await?;
-        let at = now();
-        let r = sqlx::query(
-            "INSERT INTO dossiers (code, title, unit_id, authority_id, kind, year, movement_id, cluster_proposal_id, state, state_since, version, created_by, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12, $12) RETURNING id",
-        )
-        .bind(format!("tam-{}", paper_key()))
-        .bind(&new.title)
-        .bind(new.unit_id)
-        .bind(new.authority_id)
-        .bind(new.kind.code())
-        .bind(new.year)
-        .bind(new.movement_id)
-        .bind(new.cluster_proposal_id)
-        .bind(State::Draft.code())
-        .bind(new.today)
-        .bind(new.created_by)
-        .bind(at)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        let id: i64 = get(&r, "id")?;
-        sqlx::query("UPDATE dossiers SET code = $1 WHERE id = $2")
-            .bind(format!("HS-{}-{id:05}", new.year))
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-        insert_nominees(&mut tx, id, &new.nominees).await?;
-        event(
-            &mut tx,
-            actor,
-            id,
-            EventKind::Created,
-            None,
-            None,
-            Some(State::Draft),
-            None,
-            1,
-        )
-        .await?;
-        let after = dossier_ex(&mut tx, id).await?;
-        append(&mut tx, actor, audit("dossier.create", id, None, &after)).await?;
+        let after = create_dossier_tx(&mut tx, actor, &new).await?;
         commit(tx).await?;
         Ok(after)
     }
@@ -574,8 +535,8 @@ pub(super) async fn move_tx(
         // records stay, marked revoked.
         sqlx::query(
             "DELETE FROM person_titles WHERE year = $2 AND EXISTS (
-                 SELECT 1 FROM award_records r JOIN decisions dd ON dd.id = r.decision_id
-                 WHERE dd.dossier_id = $1 AND r.revoked_on IS NULL AND r.person_id = person_titles.person_id
+                 SELECT 1 FROM award_records r
+                 WHERE r.dossier_id = $1 AND r.decision_id IS NOT NULL AND r.revoked_on IS NULL AND r.person_id = person_titles.person_id
                    AND r.code = person_titles.code AND r.decision = person_titles.decision)",
         )
         .bind(id)
@@ -584,8 +545,20 @@ pub(super) async fn move_tx(
         .await
         .map_err(db_err)?;
         sqlx::query(
+            "DELETE FROM unit_titles WHERE year = $2 AND EXISTS (
+                 SELECT 1 FROM award_records r
+                 WHERE r.dossier_id = $1 AND r.decision_id IS NOT NULL AND r.revoked_on IS NULL AND r.unit_id = unit_titles.unit_id
+                   AND r.code = unit_titles.code AND r.decision = unit_titles.decision)",
+        )
+        .bind(id)
+        .bind(before.year)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err)?;
+        // Only this dossier's records: a decision may cover many dossiers.
+        sqlx::query(
             "UPDATE award_records SET revoked_on = $1, revoked_reason = $2
-             WHERE decision_id IN (SELECT id FROM decisions WHERE dossier_id = $3) AND revoked_on IS NULL",
+             WHERE dossier_id = $3 AND decision_id IS NOT NULL AND revoked_on IS NULL",
         )
         .bind(mv.today)
         .bind(&mv.reason)
@@ -612,3 +585,54 @@ pub(super) async fn move_tx(
 }
 
 // ---- appraisal and duplicates
+
+/// A new draft dossier with its nominees, event and audit entry.
+pub(super) async fn create_dossier_tx(
+    tx: &mut Tx,
+    actor: &Actor,
+    new: &NewDossier,
+) -> StoreResult<DossierRow> {
+    let at = now();
+    let r = sqlx::query(
+        "INSERT INTO dossiers (code, title, unit_id, authority_id, kind, year, movement_id, cluster_proposal_id, state, state_since, version, created_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12, $12) RETURNING id",
+    )
+    .bind(format!("tam-{}", paper_key()))
+    .bind(&new.title)
+    .bind(new.unit_id)
+    .bind(new.authority_id)
+    .bind(new.kind.code())
+    .bind(new.year)
+    .bind(new.movement_id)
+    .bind(new.cluster_proposal_id)
+    .bind(State::Draft.code())
+    .bind(new.today)
+    .bind(new.created_by)
+    .bind(at)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    let id: i64 = get(&r, "id")?;
+    sqlx::query("UPDATE dossiers SET code = $1 WHERE id = $2")
+        .bind(format!("HS-{}-{id:05}", new.year))
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    insert_nominees(tx, id, &new.nominees).await?;
+    event(
+        tx,
+        actor,
+        id,
+        EventKind::Created,
+        None,
+        None,
+        Some(State::Draft),
+        None,
+        1,
+    )
+    .await?;
+    let after = dossier_ex(tx, id).await?;
+    append(tx, actor, audit("dossier.create", id, None, &after)).await?;
+    Ok(after)
+}

@@ -19,6 +19,7 @@ pub mod migrate;
 mod movements;
 mod people;
 mod register;
+mod rounds;
 mod units;
 
 use sqlx::error::DatabaseError;
@@ -67,6 +68,15 @@ const UNIQUE_CONFLICTS: &[(&str, &str)] = &[
     ("people.cccd", "Số CCCD đã có trong hồ sơ của người khác"),
     ("users.username", "Tên đăng nhập đã tồn tại"),
     ("movements.code", "Mã phong trào thi đua đã tồn tại"),
+    // SQLite names both columns; PostgreSQL's default constraint name joins them with `_`.
+    (
+        "rounds.authority_id,year",
+        "Đơn vị đã mở đợt bình xét của năm này",
+    ),
+    (
+        "rounds.authority_id_year",
+        "Đơn vị đã mở đợt bình xét của năm này",
+    ),
     (
         "local_award_kinds.code",
         "Mã hình thức khen thưởng đã tồn tại",

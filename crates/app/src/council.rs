@@ -10,7 +10,7 @@ use tdkt_domain::access::{Action, Role};
 use tdkt_domain::dates::vn;
 use tdkt_domain::dossier::council::{CouncilBallotStatus, VoteMode};
 use tdkt_domain::dossier::council::{CouncilResult, CouncilRules, Paper, check_paper, tally};
-use tdkt_domain::dossier::decision::{lower_first, place_of};
+use tdkt_domain::dossier::decision::lower_first;
 use tdkt_domain::dossier::{AppraisalResult, CommentStatus, State, Step};
 use tdkt_store::*;
 
@@ -222,30 +222,9 @@ impl App {
     /// outcome.
     pub async fn close_council_vote(&self, p: &Principal, id: i64) -> AppResult<CouncilResult> {
         let (_, b, rules) = self.open_ballot_of(p, Action::DossierProcess, id).await?;
-        if rules.hash() != b.rule_hash {
-            return Err(AppError::Internal(
-                "quy tắc bỏ phiếu đã bị sửa sau khi mở".into(),
-            ));
-        }
         let voters = self.store.council_voters(b.id).await?;
-        let papers: Vec<Paper> = self
-            .store
-            .council_papers(b.id)
-            .await?
-            .iter()
-            .map(|s| serde_json::from_str(s).map_err(internal))
-            .collect::<AppResult<_>>()?;
-        let present = voters
-            .iter()
-            .filter(|v| v.mode == VoteMode::InPerson)
-            .count() as u32;
-        let written = voters.len() as u32 - present;
-        let result = tally(&rules, &papers, present, written);
-        let passed: Vec<(i64, bool)> = result
-            .items
-            .iter()
-            .map(|i| (i.nominee_id, i.passed))
-            .collect();
+        let papers = self.store.council_papers(b.id).await?;
+        let (result, passed) = count(&rules, &b.rule_hash, &voters, &papers)?;
         self.store
             .close_council_vote(
                 &p.actor(),
@@ -258,6 +237,30 @@ impl App {
         Ok(result)
     }
 
+    /// The roll of a ballot's frozen members: who voted and how (never what).
+    pub(crate) async fn roll_of(
+        &self,
+        rules: &CouncilRules,
+        voters: &[CouncilVoter],
+    ) -> Vec<RollLine> {
+        let mut out = Vec::new();
+        for m in &rules.members {
+            let name = self
+                .store
+                .user(*m)
+                .await
+                .map(|u| u.display_name)
+                .unwrap_or_default();
+            let mode = voters.iter().find(|v| v.user_id == *m).map(|v| v.mode);
+            out.push(RollLine {
+                user_id: *m,
+                name,
+                mode,
+            });
+        }
+        out
+    }
+
     /// Council members of the dossier's ballot with whether they voted (never what).
     pub async fn council_roll(&self, p: &Principal, id: i64) -> AppResult<Vec<RollLine>> {
         let d = self.dossier_for_read(p, id).await?;
@@ -266,22 +269,7 @@ impl App {
         };
         let rules = Self::council_rules(&b)?;
         let voters = self.store.council_voters(b.id).await?;
-        let mut out = Vec::new();
-        for m in rules.members {
-            let name = self
-                .store
-                .user(m)
-                .await
-                .map(|u| u.display_name)
-                .unwrap_or_default();
-            let mode = voters.iter().find(|v| v.user_id == m).map(|v| v.mode);
-            out.push(RollLine {
-                user_id: m,
-                name,
-                mode,
-            });
-        }
-        Ok(out)
+        Ok(self.roll_of(&rules, &voters).await)
     }
 
     pub async fn council_minutes_pdf(&self, p: &Principal, id: i64) -> AppResult<Vec<u8>> {
@@ -299,49 +287,99 @@ impl App {
             .closed_at
             .map(|t| t.to_offset(crate::VN_OFFSET).date())
             .unwrap_or_else(crate::today);
-        let doc = docs::CouncilMinutesDoc {
-            authority: format!(
-                "HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG {}",
-                authority.name.to_uppercase()
-            ),
-            council: format!(
-                "Hội đồng Thi đua - Khen thưởng {}",
-                lower_first(&authority.name)
-            ),
-            place_date: place_date(place_of(&authority.name), closed),
-            title: format!(
+        let doc = minutes_doc(
+            &authority,
+            &self.place_for(&authority).await?,
+            format!(
                 "Kiểm phiếu bỏ phiếu kín đối với hồ sơ {} — {}",
                 d.code, d.title
             ),
-            members_total: result.members,
-            present: result.present,
-            written: result.written,
-            quorum: format!(
-                "Cần ít nhất {}/{} thành viên tham gia (có mặt hoặc bằng văn bản): {}",
-                result.quorum_needed,
-                result.members,
-                if result.quorum_met {
-                    "đạt"
-                } else {
-                    "không đạt"
-                }
-            ),
-            rule_hash: b.rule_hash.clone(),
-            items: result
-                .items
-                .iter()
-                .map(|i| docs::CouncilItem {
-                    nominee: i.nominee.clone(),
-                    award: i.award_name.clone(),
-                    agree: i.agree,
-                    disagree: i.disagree,
-                    threshold: i.threshold.clone(),
-                    passed: i.passed,
-                })
-                .collect(),
-            secretary: String::new(),
-            chair: String::new(),
-        };
+            &result,
+            &b.rule_hash,
+            closed,
+        );
         docs::council_minutes_pdf(&doc).map_err(doc_err)
     }
+}
+
+/// The vote-count minutes of a council of `authority` (a dossier's or a round unit's).
+pub(crate) fn minutes_doc(
+    authority: &UnitRow,
+    place: &str,
+    title: String,
+    result: &CouncilResult,
+    rule_hash: &str,
+    closed: time::Date,
+) -> docs::CouncilMinutesDoc {
+    docs::CouncilMinutesDoc {
+        authority: format!(
+            "HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG {}",
+            authority.name.to_uppercase()
+        ),
+        council: format!(
+            "Hội đồng Thi đua - Khen thưởng {}",
+            lower_first(&authority.name)
+        ),
+        place_date: place_date(place, closed),
+        title,
+        members_total: result.members,
+        present: result.present,
+        written: result.written,
+        quorum: format!(
+            "Cần ít nhất {}/{} thành viên tham gia (có mặt hoặc bằng văn bản): {}",
+            result.quorum_needed,
+            result.members,
+            if result.quorum_met {
+                "đạt"
+            } else {
+                "không đạt"
+            }
+        ),
+        rule_hash: rule_hash.to_string(),
+        items: result
+            .items
+            .iter()
+            .map(|i| docs::CouncilItem {
+                nominee: i.nominee.clone(),
+                award: i.award_name.clone(),
+                agree: i.agree,
+                disagree: i.disagree,
+                threshold: i.threshold.clone(),
+                passed: i.passed,
+            })
+            .collect(),
+        secretary: String::new(),
+        chair: String::new(),
+    }
+}
+
+/// Counts a closed ballot's papers against its frozen rules (whose hash must be the one taken
+/// at opening): the result and each question's outcome.
+pub(crate) fn count(
+    rules: &CouncilRules,
+    hash: &str,
+    voters: &[CouncilVoter],
+    papers: &[String],
+) -> AppResult<(CouncilResult, Vec<(i64, bool)>)> {
+    if rules.hash() != hash {
+        return Err(AppError::Internal(
+            "quy tắc bỏ phiếu đã bị sửa sau khi mở".into(),
+        ));
+    }
+    let papers: Vec<Paper> = papers
+        .iter()
+        .map(|s| serde_json::from_str(s).map_err(internal))
+        .collect::<AppResult<_>>()?;
+    let present = voters
+        .iter()
+        .filter(|v| v.mode == VoteMode::InPerson)
+        .count() as u32;
+    let written = voters.len() as u32 - present;
+    let result = tally(rules, &papers, present, written);
+    let passed = result
+        .items
+        .iter()
+        .map(|i| (i.nominee_id, i.passed))
+        .collect();
+    Ok((result, passed))
 }

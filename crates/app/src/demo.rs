@@ -107,6 +107,20 @@ pub struct DemoReport {
     pub accounts: usize,
     pub dossiers: usize,
     pub movements: usize,
+    /// The 2025 year-end round of Cần Thơ (data/demo/rounds.toml): units taking part, rating
+    /// rows imported, the units' own decisions, dossiers sent up, awardees of the city's one
+    /// decision over them.
+    pub round_units: usize,
+    pub round_rated: usize,
+    pub round_decisions: usize,
+    pub round_dossiers: usize,
+    pub batch_awardees: usize,
+}
+
+/// The accounts of the year-end round (a clerk, a head and the council of each unit taking
+/// part): (user name, display name, role code, unit code).
+pub fn round_accounts() -> Vec<(String, String, &'static str, String)> {
+    crate::demo_rounds::accounts()
 }
 
 fn slug(name: &str) -> String {
@@ -514,6 +528,15 @@ pub async fn load(app: &App) -> AppResult<DemoReport> {
     let so_noi_vu = app.store.unit_by_code("can_tho.so_noi_vu").await?.id;
     l.report.dossiers = crate::demo_dossiers::load(app, so_noi_vu).await?;
     l.report.movements = crate::demo_movements::load(app, &admin).await?;
+    let r = crate::demo_rounds::load(app).await?;
+    l.report.units += r.units;
+    l.report.people += r.people;
+    l.report.accounts += r.accounts;
+    l.report.round_units = r.participants;
+    l.report.round_rated = r.rated;
+    l.report.round_decisions = r.decisions;
+    l.report.round_dossiers = r.dossiers;
+    l.report.batch_awardees = r.batch_awardees;
     Ok(l.report)
 }
 

@@ -14,12 +14,14 @@ pub mod demo;
 mod demo_conference;
 mod demo_dossiers;
 mod demo_movements;
+mod demo_rounds;
 pub mod dossiers;
 pub mod error;
 pub mod history;
 pub mod movements;
 pub mod people;
 pub mod register;
+pub mod rounds;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod units;
@@ -85,6 +87,9 @@ pub struct App {
     pub procedure: Arc<tdkt_domain::dossier::procedure::Procedure>,
     /// Ballot presets of cluster conferences (rules/conference.toml): categories and quorum.
     pub ballot_presets: Arc<tdkt_domain::evaluation::BallotPresets>,
+    /// Year-end round settings (rules/round.toml): due dates per level, what each kind of unit
+    /// may grant, the candidates' titles, limits warned on.
+    pub round: Arc<tdkt_domain::round::RoundSettings>,
     pub(crate) throttle: Arc<auth::IpThrottle>,
     /// Public comments per address.
     pub(crate) comment_throttle: Arc<auth::IpThrottle>,
@@ -100,6 +105,7 @@ impl App {
             rules: Arc::new(tdkt_domain::eligibility::RuleSet::builtin()),
             procedure: Arc::new(tdkt_domain::dossier::procedure::Procedure::builtin()),
             ballot_presets: Arc::new(tdkt_domain::evaluation::BallotPresets::builtin()),
+            round: Arc::new(tdkt_domain::round::RoundSettings::builtin()),
             throttle: Arc::default(),
             comment_throttle: Arc::default(),
             clock: Arc::default(),

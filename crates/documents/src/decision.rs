@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Doc, DocError, pdf};
 
 /// One person or collective in a decision.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Awardee {
     /// Họ tên, or the collective's name.
     pub name: String,
@@ -20,22 +20,36 @@ pub struct Awardee {
     pub detail: String,
     /// Bonus, formatted ("2.340.000"); may be empty.
     pub amount: String,
+    /// Proposing unit ("Sở Giáo dục và Đào tạo"), or "". Consecutive awardees with the same
+    /// non-empty group get a sub-heading row before them and a "Cộng" row after them (count
+    /// and the sub-total from [`DecisionGroup::group_totals`]): sort awardees by group.
+    #[serde(default)]
+    pub group: String,
+    /// A collective (tập thể) rather than a person: Điều 1 of a decision with an appendix
+    /// counts "… tập thể và … cá nhân".
+    #[serde(default)]
+    pub collective: bool,
 }
 
 /// The awardees of one award in Điều 1.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct DecisionGroup {
     /// e.g. "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh".
     pub award: String,
     pub awardees: Vec<Awardee>,
     /// e.g. "mỗi cá nhân 1,5 lần mức lương cơ sở", or "".
     pub amount_each_note: String,
-    /// Formatted total of the group ("Cộng" row); no row when empty.
+    /// Formatted total of the group ("Cộng" row, "Tổng cộng" when the awardees have
+    /// groups); no row when empty.
     pub subtotal: String,
+    /// Formatted sub-total of each proposing unit ([`Awardee::group`] → "23.400.000"), for
+    /// the "Cộng" row closing its rows; a unit missing here gets the count only.
+    #[serde(default)]
+    pub group_totals: Vec<(String, String)>,
 }
 
 /// A decision on awards (Quyết định khen thưởng), Decree 30/2020 layout.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct DecisionDoc {
     /// Line above the issuing body ("UBND TỈNH GIA LAI" above "SỞ NỘI VỤ"); may be "".
     pub parent_authority: String,
@@ -68,6 +82,33 @@ pub struct DecisionDoc {
     pub signer_name: String,
     /// "Nơi nhận:", bottom left.
     pub recipients: Vec<String>,
+    /// Awardees in an appendix: Điều 1 then holds one sentence per award ("Tặng danh hiệu Lao
+    /// động tiên tiến năm 2025 cho 1.874 cá nhân có tên trong danh sách kèm theo.") and each
+    /// award's table follows the signature block on a new page under "DANH SÁCH" / the award
+    /// and year / "(Kèm theo Quyết định số … ngày … của …)". See [`needs_appendix`].
+    #[serde(default)]
+    pub appendix: bool,
+    /// Year of the achievements, appended to emulation titles (not to Bằng khen, Huân chương …)
+    /// in the appendix and in Điều 1's sentences ("Lao động tiên tiến năm 2025") unless the
+    /// award already says "năm"; not used without an appendix.
+    #[serde(default)]
+    pub year: Option<i32>,
+    /// The competent authority inside a sentence, for the appendix heading "(Kèm theo Quyết
+    /// định số … của Chủ tịch Ủy ban nhân dân tỉnh Gia Lai)". When empty, `competence` is used
+    /// if it is not all upper case; otherwise "của …" is left out.
+    #[serde(default)]
+    pub competence_sentence: String,
+}
+
+/// Above this many awardees (all awards together) a decision lists them in an appendix after
+/// the signature block rather than in Điều 1: Decree 30/2020 practice for year-end decisions of
+/// a unit or a province. A setting in spirit; change it here.
+pub const APPENDIX_AFTER: usize = 30;
+
+/// Whether the decision has too many awardees for Điều 1 (more than [`APPENDIX_AFTER`]); the
+/// caller sets [`DecisionDoc::appendix`] from it, or from the user's choice.
+pub fn needs_appendix(d: &DecisionDoc) -> bool {
+    d.groups.iter().map(|g| g.awardees.len()).sum::<usize>() > APPENDIX_AFTER
 }
 
 /// One nominee voted on by the council.
@@ -142,6 +183,106 @@ pub fn council_minutes_pdf(d: &CouncilMinutesDoc) -> Result<Vec<u8>, DocError> {
 /// The forwarded list as PDF (A4 landscape).
 pub fn forward_list_pdf(d: &ForwardListDoc) -> Result<Vec<u8>, DocError> {
     pdf(Doc::ForwardList, d)
+}
+
+// --- Wording of a decision with an appendix (templates/decision.typ says the same) -----------
+
+/// Awards granted by their own name; any other award is an emulation title, "danh hiệu …".
+const FORMS: [&str; 9] = [
+    "bằng khen",
+    "giấy khen",
+    "huân chương",
+    "huy chương",
+    "kỷ niệm chương",
+    "cờ thi đua",
+    "giải thưởng",
+    "danh hiệu",
+    "giấy chứng nhận",
+];
+
+/// Whether the award is an emulation title ("danh hiệu"), not a form of commendation.
+fn is_title(award: &str) -> bool {
+    let lower = award.to_lowercase();
+    !FORMS.iter().any(|f| lower.starts_with(f))
+}
+
+/// "Lao động tiên tiến năm 2025": a title with the decision's year, unless it has one.
+fn award_year(d: &DecisionDoc, g: &DecisionGroup) -> String {
+    match d.year {
+        Some(y) if is_title(&g.award) && !g.award.contains(" năm ") => {
+            format!("{} năm {y}", g.award)
+        }
+        _ => g.award.clone(),
+    }
+}
+
+/// "4 tập thể và 1.870 cá nhân", "1.874 cá nhân", "12 tập thể".
+fn who(awardees: &[Awardee]) -> String {
+    let c = awardees.iter().filter(|a| a.collective).count();
+    let p = awardees.len() - c;
+    let n = |k: usize| crate::vnd(k as i64);
+    match (c, p) {
+        (0, p) => format!("{} cá nhân", n(p)),
+        (c, 0) => format!("{} tập thể", n(c)),
+        (c, p) => format!("{} tập thể và {} cá nhân", n(c), n(p)),
+    }
+}
+
+/// Điều 1's sentence for one award of a decision with an appendix.
+fn grant_sentence(d: &DecisionDoc, g: &DecisionGroup) -> String {
+    let title = if is_title(&g.award) {
+        "danh hiệu "
+    } else {
+        ""
+    };
+    let note = if g.amount_each_note.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", g.amount_each_note)
+    };
+    format!(
+        "Tặng {title}{} cho {} có tên trong danh sách kèm theo{note}.",
+        award_year(d, g),
+        who(&g.awardees)
+    )
+}
+
+/// "(Kèm theo Quyết định số 125/QĐ-UBND ngày 02 tháng 12 năm 2026 của Chủ tịch …)".
+fn annex_of(d: &DecisionDoc) -> String {
+    let number = if d.number.is_empty() {
+        "……"
+    } else {
+        &d.number
+    };
+    let date = d
+        .place_date
+        .find("ngày")
+        .map_or("ngày ……", |i| &d.place_date[i..]);
+    let by = if !d.competence_sentence.is_empty() {
+        d.competence_sentence.as_str()
+    } else if d.competence != d.competence.to_uppercase() {
+        d.competence.as_str()
+    } else {
+        ""
+    };
+    let by = if by.is_empty() {
+        String::new()
+    } else {
+        format!(" của {by}")
+    };
+    format!("(Kèm theo Quyết định số {number} {date}{by})")
+}
+
+/// Runs of consecutive awardees with the same group: (group, first index, end index).
+fn runs(awardees: &[Awardee]) -> Vec<(&str, usize, usize)> {
+    let mut out: Vec<(&str, usize, usize)> = Vec::new();
+    for (i, a) in awardees.iter().enumerate() {
+        match out.last_mut() {
+            Some(last) if last.0 == a.group => last.2 = i + 1,
+            _ => out.push((&a.group, i, i + 1)),
+        }
+    }
+    out
 }
 
 // --- DOCX -----------------------------------------------------------------------------------
@@ -220,35 +361,20 @@ fn awardee_table(g: &DecisionGroup) -> Table {
             .map(|(w, h)| cell(*w, vec![centred(run(h, PT13).bold())]))
             .collect(),
     )];
-    for (i, a) in g.awardees.iter().enumerate() {
-        rows.push(TableRow::new(vec![
-            cell(widths[0], vec![centred(run(&(i + 1).to_string(), PT13))]),
-            cell(
-                widths[1],
-                vec![Paragraph::new().add_run(run(&a.name, PT13))],
-            ),
-            cell(
-                widths[2],
-                vec![Paragraph::new().add_run(run(&a.detail, PT13))],
-            ),
-            cell(
-                widths[3],
-                vec![
-                    Paragraph::new()
-                        .align(AlignmentType::Right)
-                        .add_run(run(&a.amount, PT13)),
-                ],
-            ),
-        ]));
-    }
-    if !g.subtotal.is_empty() {
-        rows.push(TableRow::new(vec![
+    let totals = |name: &str| {
+        g.group_totals
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    };
+    let sum_row = |label: &str, amount: &str| {
+        TableRow::new(vec![
             cell(
                 widths[0] + widths[1] + widths[2],
                 vec![
                     Paragraph::new()
                         .align(AlignmentType::Right)
-                        .add_run(run("Cộng", PT13).bold()),
+                        .add_run(run(label, PT13).bold()),
                 ],
             )
             .grid_span(3),
@@ -257,10 +383,60 @@ fn awardee_table(g: &DecisionGroup) -> Table {
                 vec![
                     Paragraph::new()
                         .align(AlignmentType::Right)
-                        .add_run(run(&g.subtotal, PT13).bold()),
+                        .add_run(run(amount, PT13).bold()),
                 ],
             ),
-        ]));
+        ])
+    };
+    let sub_groups = g.awardees.iter().any(|a| !a.group.is_empty());
+    for (name, from, to) in runs(&g.awardees) {
+        if !name.is_empty() {
+            rows.push(TableRow::new(vec![
+                cell(
+                    TEXT_WIDTH,
+                    vec![Paragraph::new().add_run(run(name, PT13).bold())],
+                )
+                .grid_span(4),
+            ]));
+        }
+        for (i, a) in g.awardees[from..to].iter().enumerate() {
+            rows.push(TableRow::new(vec![
+                cell(
+                    widths[0],
+                    vec![centred(run(&(from + i + 1).to_string(), PT13))],
+                ),
+                cell(
+                    widths[1],
+                    vec![Paragraph::new().add_run(run(&a.name, PT13))],
+                ),
+                cell(
+                    widths[2],
+                    vec![Paragraph::new().add_run(run(&a.detail, PT13))],
+                ),
+                cell(
+                    widths[3],
+                    vec![
+                        Paragraph::new()
+                            .align(AlignmentType::Right)
+                            .add_run(run(&a.amount, PT13)),
+                    ],
+                ),
+            ]));
+        }
+        if !name.is_empty() {
+            rows.push(sum_row(
+                &format!("Cộng: {}", who(&g.awardees[from..to])),
+                totals(name),
+            ));
+        }
+    }
+    if !g.subtotal.is_empty() {
+        let label = if sub_groups {
+            "Tổng cộng"
+        } else {
+            "Cộng"
+        };
+        rows.push(sum_row(label, &g.subtotal));
     }
     Table::new(rows)
         .set_grid(widths.to_vec())
@@ -345,24 +521,38 @@ pub fn decision_docx(d: &DecisionDoc) -> Result<Vec<u8>, DocError> {
     if !d.proposal.is_empty() {
         doc = doc.add_paragraph(body().add_run(run(&d.proposal, PT14).italic()));
     }
-    doc = doc
-        .add_paragraph(
-            centred(run("QUYẾT ĐỊNH:", PT14).bold())
-                .line_spacing(LineSpacing::new().before(120).after(120)),
-        )
-        .add_paragraph(body().add_run(run("Điều 1.", PT14).bold()).add_run(run(
+    doc = doc.add_paragraph(
+        centred(run("QUYẾT ĐỊNH:", PT14).bold())
+            .line_spacing(LineSpacing::new().before(120).after(120)),
+    );
+    if d.appendix {
+        let mut art1 = body().add_run(run("Điều 1.", PT14).bold());
+        if let [g] = d.groups.as_slice() {
+            art1 = art1.add_run(run(&format!(" {}", grant_sentence(d, g)), PT14));
+        }
+        doc = doc.add_paragraph(art1);
+        if d.groups.len() > 1 {
+            for (i, g) in d.groups.iter().enumerate() {
+                doc = doc.add_paragraph(
+                    body().add_run(run(&format!("{}. {}", i + 1, grant_sentence(d, g)), PT14)),
+                );
+            }
+        }
+    } else {
+        doc = doc.add_paragraph(body().add_run(run("Điều 1.", PT14).bold()).add_run(run(
             " Khen thưởng các tập thể, cá nhân có thành tích như sau:",
             PT14,
         )));
-    for (i, g) in d.groups.iter().enumerate() {
-        let mut heading = body().add_run(run(&format!("{}. {}", i + 1, g.award), PT14).bold());
-        if !g.amount_each_note.is_empty() {
-            heading = heading.add_run(run(&format!(" ({})", g.amount_each_note), PT14));
+        for (i, g) in d.groups.iter().enumerate() {
+            let mut heading = body().add_run(run(&format!("{}. {}", i + 1, g.award), PT14).bold());
+            if !g.amount_each_note.is_empty() {
+                heading = heading.add_run(run(&format!(" ({})", g.amount_each_note), PT14));
+            }
+            doc = doc
+                .add_paragraph(heading.add_run(run(":", PT14)))
+                .add_table(awardee_table(g))
+                .add_paragraph(Paragraph::new());
         }
-        doc = doc
-            .add_paragraph(heading.add_run(run(":", PT14)))
-            .add_table(awardee_table(g))
-            .add_paragraph(Paragraph::new());
     }
     let mut art2 = body()
         .add_run(run("Điều 2.", PT14).bold())
@@ -407,6 +597,20 @@ pub fn decision_docx(d: &DecisionDoc) -> Result<Vec<u8>, DocError> {
         .set_grid(vec![half, TEXT_WIDTH - half])
         .width(TEXT_WIDTH, WidthType::Dxa),
     );
+
+    if d.appendix {
+        for g in &d.groups {
+            doc = doc
+                .add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)))
+                .add_paragraph(centred(run("DANH SÁCH", PT14).bold()))
+                .add_paragraph(centred(run(&award_year(d, g), PT14).bold()))
+                .add_paragraph(
+                    centred(run(&annex_of(d), PT14).italic())
+                        .line_spacing(LineSpacing::new().after(240)),
+                )
+                .add_table(awardee_table(g));
+        }
+    }
 
     let mut buf = Cursor::new(Vec::new());
     doc.build()

@@ -121,8 +121,9 @@ pub use certificate::{
     certificate_test_print,
 };
 pub use decision::{
-    Awardee, CouncilItem, CouncilMinutesDoc, DecisionDoc, DecisionGroup, ForwardListDoc,
-    ForwardRow, council_minutes_pdf, decision_docx, decision_pdf, forward_list_pdf,
+    APPENDIX_AFTER, Awardee, CouncilItem, CouncilMinutesDoc, DecisionDoc, DecisionGroup,
+    ForwardListDoc, ForwardRow, council_minutes_pdf, decision_docx, decision_pdf, forward_list_pdf,
+    needs_appendix,
 };
 pub use money::{vnd, vnd_words};
 

@@ -76,6 +76,7 @@ fn decision() -> DecisionDoc {
         name: name.to_string(),
         detail: detail.to_string(),
         amount: vnd(3_510_000),
+        ..Awardee::default()
     };
     DecisionDoc {
         parent_authority: String::new(),
@@ -98,6 +99,7 @@ fn decision() -> DecisionDoc {
                 ],
                 amount_each_note: "mỗi cá nhân 1,5 lần mức lương cơ sở".to_string(),
                 subtotal: vnd(7_020_000),
+                ..DecisionGroup::default()
             },
             DecisionGroup {
                 award: "Giấy khen".to_string(),
@@ -105,9 +107,11 @@ fn decision() -> DecisionDoc {
                     name: "Phòng Kế hoạch - Tài chính".to_string(),
                     detail: String::new(),
                     amount: String::new(),
+                    ..Awardee::default()
                 }],
                 amount_each_note: String::new(),
                 subtotal: String::new(),
+                ..DecisionGroup::default()
             },
         ],
         total: vnd(12_636_000),
@@ -119,6 +123,7 @@ fn decision() -> DecisionDoc {
         signer_title: "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH".to_string(),
         signer_name: "Trần Văn Bình".to_string(),
         recipients: vec!["Như Điều 3;".to_string(), "Lưu: VT, SNV.".to_string()],
+        ..DecisionDoc::default()
     }
 }
 
@@ -183,6 +188,225 @@ fn user_text_prints_literally() {
         .unwrap()
         .json();
     assert!(docx.contains("#set text(red) *Lê* $x$ _Văn_ [A] @ref <l> `c`"));
+}
+
+/// A year-end decision: 40 Lao động tiên tiến in three proposing units (sorted by unit) and
+/// three collectives with a Bằng khen, listed in an appendix.
+fn appendix_decision() -> DecisionDoc {
+    let units = [
+        ("Sở Giáo dục và Đào tạo", 14),
+        ("Sở Y tế", 20),
+        ("Sở Tài chính", 6),
+    ];
+    let mut people = Vec::new();
+    let mut totals = Vec::new();
+    for (unit, n) in units {
+        for _ in 0..n {
+            people.push(Awardee {
+                name: format!("Nguyễn Thị Mai {:03}", people.len() + 1),
+                detail: "Chuyên viên".to_string(),
+                amount: vnd(702_000),
+                group: unit.to_string(),
+                collective: false,
+            });
+        }
+        totals.push((unit.to_string(), vnd(702_000 * n)));
+    }
+    let collective = |name: &str| Awardee {
+        name: name.to_string(),
+        detail: String::new(),
+        amount: vnd(4_680_000),
+        group: String::new(),
+        collective: true,
+    };
+    let mut d = decision();
+    d.title = "Về việc khen thưởng năm 2025".to_string();
+    d.groups = vec![
+        DecisionGroup {
+            award: "Lao động tiên tiến".to_string(),
+            awardees: people,
+            amount_each_note: "mức thưởng 0,3 lần mức lương cơ sở".to_string(),
+            subtotal: vnd(702_000 * 40),
+            group_totals: totals,
+        },
+        DecisionGroup {
+            award: "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh".to_string(),
+            awardees: vec![
+                collective("Phòng Tổ chức cán bộ"),
+                collective("Trường THPT Pleiku"),
+                collective("Bệnh viện Đa khoa tỉnh"),
+            ],
+            amount_each_note: String::new(),
+            subtotal: vnd(3 * 4_680_000),
+            group_totals: vec![],
+        },
+    ];
+    d.appendix = true;
+    d.year = Some(2025);
+    d.competence_sentence = "Chủ tịch Ủy ban nhân dân tỉnh Gia Lai".to_string();
+    d
+}
+
+/// What both the PDF and the DOCX of [`appendix_decision`] must say, white space left in.
+fn appendix_needles() -> Vec<String> {
+    let mut v: Vec<String> = [
+        "Tặng danh hiệu Lao động tiên tiến năm 2025 cho 40 cá nhân có tên trong danh sách kèm theo (mức thưởng 0,3 lần mức lương cơ sở).",
+        "Tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh cho 3 tập thể có tên trong danh sách kèm theo.",
+        "DANH SÁCH",
+        "Lao động tiên tiến năm 2025",
+        "(Kèm theo Quyết định số 125/QĐ-UBND ngày 02 tháng 12 năm 2026 của Chủ tịch Ủy ban nhân dân tỉnh Gia Lai)",
+        "Sở Giáo dục và Đào tạo",
+        "Sở Y tế",
+        "Sở Tài chính",
+        "Cộng: 14 cá nhân",
+        "9.828.000",
+        "Cộng: 20 cá nhân",
+        "14.040.000",
+        "Cộng: 6 cá nhân",
+        "4.212.000",
+        "Tổng cộng",
+        "28.080.000",
+        "Phòng Tổ chức cán bộ",
+        "Bệnh viện Đa khoa tỉnh",
+        "14.040.000",
+    ]
+    .map(String::from)
+    .to_vec();
+    v.extend((1..=40).map(|i| format!("Nguyễn Thị Mai {i:03}")));
+    v
+}
+
+#[test]
+fn decision_with_an_appendix_lists_awardees_after_the_signature() {
+    let d = appendix_decision();
+    assert!(needs_appendix(&d));
+    let pdf = decision_pdf(&d).unwrap();
+    let text = squash(&text_of(&pdf));
+    for needle in appendix_needles() {
+        assert!(
+            text.contains(&squash(&needle)),
+            "missing {needle} in {text}"
+        );
+    }
+    // Sub-heading, then its first row; its last row, then its "Cộng" row and amount.
+    for needle in [
+        "SởYtế15NguyễnThịMai015",
+        "NguyễnThịMai014Chuyênviên702.000Cộng:14cánhân9.828.000",
+        "NguyễnThịMai040Chuyênviên702.000Cộng:6cánhân4.212.000Tổngcộng28.080.000",
+    ] {
+        assert!(text.contains(needle), "missing {needle} in {text}");
+    }
+    assert!(!text.contains("Khenthưởngcáctậpthể,cánhâncóthànhtíchnhưsau"));
+    // Điều 1 to the signature on the first pages; each award's list on pages of its own.
+    let pages: Vec<String> = pdf_extract::extract_text_from_mem_by_pages(&pdf)
+        .unwrap()
+        .iter()
+        .map(|p| squash(p))
+        .collect();
+    let signed = pages
+        .iter()
+        .position(|p| p.contains("TrầnVănBình"))
+        .unwrap();
+    let lists: Vec<usize> = (0..pages.len())
+        .filter(|&i| pages[i].contains("DANHSÁCH"))
+        .collect();
+    assert_eq!(lists.len(), 2, "one list per award");
+    assert!(lists[0] > signed, "the list after the signature");
+    assert!(!pages[lists[0]].contains("Điều3."));
+    assert!(
+        pages[lists[0]].starts_with("DANHSÁCH")
+            || pages[lists[0]].contains("DANHSÁCHLaođộngtiêntiếnnăm2025")
+    );
+    assert!(pages[lists[1]].contains("DANHSÁCHBằngkhen"));
+    assert!(
+        !pages[lists[1]].contains("NguyễnThịMai"),
+        "the second list on a new page"
+    );
+}
+
+#[test]
+fn decision_docx_with_an_appendix_reads_back() {
+    let bytes = decision_docx(&appendix_decision()).unwrap();
+    let json = docx_rs::read_docx(&bytes).expect("readable DOCX").json();
+    for needle in appendix_needles() {
+        assert!(json.contains(&needle), "missing {needle} in the DOCX");
+    }
+    assert!(
+        json.contains(r#""breakType": "page""#),
+        "lists on new pages"
+    );
+    assert!(!json.contains("Khen thưởng các tập thể, cá nhân có thành tích như sau"));
+    // The appendix follows the signature block.
+    let signer = json.find("Trần Văn Bình").unwrap();
+    assert!(json.find("DANH SÁCH").unwrap() > signer);
+    assert!(json.find("Nguyễn Thị Mai 001").unwrap() > signer);
+}
+
+#[test]
+fn decision_without_an_appendix_keeps_its_tables_in_article_1() {
+    let d = decision();
+    assert!(!needs_appendix(&d));
+    let text = squash(&text_of(&decision_pdf(&d).unwrap()));
+    assert!(text.contains("Điều1.Khenthưởngcáctậpthể,cánhâncóthànhtíchnhưsau:"));
+    assert!(text.contains("1.BằngkhencủaChủtịchỦybannhândântỉnh"));
+    for absent in ["DANHSÁCH", "kèmtheo", "Tổngcộng", "Cộng:"] {
+        assert!(!text.contains(absent), "{absent} in {text}");
+    }
+    // Table order: Nguyễn Thị Hoa, then Rơ Mah Hlim, then "Cộng" and the group's sub-total.
+    assert!(
+        text.contains("RơMahHlimTrưởngphòng,SởYtế3.510.000Cộng7.020.000"),
+        "{text}"
+    );
+    let docx = docx_rs::read_docx(&decision_docx(&d).unwrap())
+        .unwrap()
+        .json();
+    assert!(docx.contains("Khen thưởng các tập thể, cá nhân có thành tích như sau:"));
+    for absent in [
+        "DANH SÁCH",
+        "kèm theo",
+        "Tổng cộng",
+        "Cộng:",
+        r#""breakType": "page""#,
+    ] {
+        assert!(!docx.contains(absent), "{absent} in the DOCX");
+    }
+}
+
+#[test]
+fn appendix_only_past_the_threshold() {
+    let mut d = decision();
+    let one = d.groups[0].awardees[0].clone();
+    d.groups[0].awardees = vec![one.clone(); APPENDIX_AFTER - 1];
+    assert!(!needs_appendix(&d), "29 + 1 awardees");
+    d.groups[0].awardees.push(one);
+    assert!(needs_appendix(&d), "30 + 1 awardees");
+}
+
+#[test]
+fn stored_decisions_without_the_new_fields_still_read() {
+    // A decision stored before the appendix: no appendix, year, competence_sentence,
+    // group_totals, group or collective.
+    let mut old = serde_json::to_value(decision()).unwrap();
+    let o = old.as_object_mut().unwrap();
+    for k in ["appendix", "year", "competence_sentence"] {
+        assert!(o.remove(k).is_some(), "{k}");
+    }
+    for g in o["groups"].as_array_mut().unwrap() {
+        let g = g.as_object_mut().unwrap();
+        assert!(g.remove("group_totals").is_some());
+        for a in g["awardees"].as_array_mut().unwrap() {
+            let a = a.as_object_mut().unwrap();
+            assert!(a.remove("group").is_some() && a.remove("collective").is_some());
+        }
+    }
+    let text = old.to_string();
+    assert!(!text.contains("appendix") && !text.contains("group_totals"));
+    let back: DecisionDoc = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, decision());
+    assert!(!back.appendix && back.year.is_none());
+    // And the template reads such JSON as it did.
+    let pdf = squash(&text_of(&pdf(Doc::Decision, &old).unwrap()));
+    assert!(pdf.contains("RơMahHlim") && !pdf.contains("DANHSÁCH"));
 }
 
 fn council() -> CouncilMinutesDoc {

@@ -34,7 +34,12 @@ fn subjects(n: usize) -> Vec<Subject> {
                     1..=3 => TaskRating::Excellent,
                     _ => TaskRating::Good,
                 };
-                s.ratings.push(RatingRecord { year: y, rating });
+                s.ratings.push(RatingRecord {
+                    year: y,
+                    rating,
+                    absent_days: None,
+                    discipline: None,
+                });
                 if rating == TaskRating::Excellent && next() % 2 == 0 {
                     s.titles.push(TitleRecord {
                         year: y,

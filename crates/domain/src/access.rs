@@ -37,6 +37,9 @@ code_enum!(
         MovementRegister = "phong_trao.dang_ky", "Đăng ký thi đua của đơn vị";
         MovementReport = "phong_trao.bao_cao", "Nộp báo cáo sơ kết, tổng kết phong trào của đơn vị";
         MovementFollow = "phong_trao.theo_doi", "Xem đăng ký thi đua và báo cáo phong trào của đơn vị";
+        RoundManage = "binh_xet.quan_ly", "Mở đợt bình xét cuối năm, theo dõi tiến độ các đơn vị";
+        RoundRate = "binh_xet.danh_gia", "Nhập đánh giá, xếp loại; lập danh sách bình xét; tổ chức bỏ phiếu; gửi cấp trên";
+        RoundDecide = "binh_xet.quyet_dinh", "Ban hành quyết định khen thưởng cuối năm của đơn vị";
     }
 );
 
@@ -96,6 +99,8 @@ pub const POLICY: &[(Role, Action, &[Reach])] = &[
     (BoardSpecialist, MovementRegister, IN_TREE),
     (BoardSpecialist, MovementReport, IN_TREE),
     (BoardSpecialist, MovementFollow, IN_TREE),
+    (BoardSpecialist, RoundManage, IN_TREE),
+    (BoardSpecialist, RoundRate, IN_TREE),
     (BoardLeader, UnitRead, ANYWHERE),
     (BoardLeader, PersonRead, IN_TREE),
     (BoardLeader, ClusterVote, OWN),
@@ -103,6 +108,8 @@ pub const POLICY: &[(Role, Action, &[Reach])] = &[
     (BoardLeader, DossierDecide, IN_TREE),
     (BoardLeader, MovementManage, IN_TREE),
     (BoardLeader, MovementFollow, IN_TREE),
+    (BoardLeader, RoundManage, IN_TREE),
+    (BoardLeader, RoundDecide, IN_TREE),
     (CouncilMember, UnitRead, ANYWHERE),
     (CouncilMember, PersonRead, IN_TREE),
     (CouncilMember, DossierRead, IN_TREE),
@@ -118,6 +125,7 @@ pub const POLICY: &[(Role, Action, &[Reach])] = &[
     (UnitClerk, MovementRegister, IN_TREE),
     (UnitClerk, MovementReport, IN_TREE),
     (UnitClerk, MovementFollow, IN_TREE),
+    (UnitClerk, RoundRate, IN_TREE),
     (ClusterOfficer, UnitRead, ANYWHERE),
     (ClusterOfficer, PersonRead, IN_TREE),
     (ClusterOfficer, ClusterManage, IN_TREE),
@@ -255,6 +263,8 @@ mod tests {
                     (MovementRegister, "OS"),
                     (MovementReport, "OS"),
                     (MovementFollow, "OS"),
+                    (RoundManage, "OS"),
+                    (RoundRate, "OS"),
                 ],
             ),
             (
@@ -267,6 +277,8 @@ mod tests {
                     (DossierDecide, "OS"),
                     (MovementManage, "OS"),
                     (MovementFollow, "OS"),
+                    (RoundManage, "OS"),
+                    (RoundDecide, "OS"),
                 ],
             ),
             (
@@ -292,6 +304,7 @@ mod tests {
                     (MovementRegister, "OS"),
                     (MovementReport, "OS"),
                     (MovementFollow, "OS"),
+                    (RoundRate, "OS"),
                 ],
             ),
             (

@@ -15,6 +15,7 @@ pub mod evaluation;
 pub mod movement;
 pub mod person;
 pub mod rotation;
+pub mod round;
 pub mod text;
 pub mod unit;
 

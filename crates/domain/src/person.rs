@@ -20,6 +20,19 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// Disciplinary measure a civil servant or public employee received in a year (the forms of
+    /// both statutes, mildest first). Any of them, "khiển trách trở lên", bars the yearly titles.
+    Discipline, "Hình thức kỷ luật" {
+        Reprimand = "khien_trach", "Khiển trách";
+        Warning = "canh_cao", "Cảnh cáo";
+        PayGradeCut = "ha_bac_luong", "Hạ bậc lương";
+        Demotion = "giang_chuc", "Giáng chức";
+        RemovalFromPost = "cach_chuc", "Cách chức";
+        Dismissal = "buoc_thoi_viec", "Buộc thôi việc";
+    }
+);
+
 /// A full name: tidied (NFC, single spaces), 2 to 128 characters, letters, spaces and a few
 /// marks only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

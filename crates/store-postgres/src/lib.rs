@@ -42,6 +42,11 @@ const MIGRATIONS: &[sql::migrate::Migration] = &[
         name: "movements",
         sql: include_str!("../migrations/0005_movements.sql"),
     },
+    sql::migrate::Migration {
+        version: 6,
+        name: "rounds",
+        sql: include_str!("../migrations/0006_rounds.sql"),
+    },
 ];
 
 pub struct PgStore {

@@ -9,7 +9,7 @@ use tdkt_store_postgres::testing::TestDatabase;
 async fn make() -> (Arc<dyn Store>, TestDatabase) {
     let db = TestDatabase::create().await;
     let s = PgStore::connect(&db.url, 8).await.unwrap();
-    assert_eq!(s.migrate().await.unwrap(), 5);
+    assert_eq!(s.migrate().await.unwrap(), 6);
     assert_eq!(s.migrate().await.unwrap(), 0, "migrations apply once");
     (Arc::new(s), db)
 }

@@ -365,10 +365,10 @@ async fn fresh() -> Fresh {
     let sqlite = SqliteStore::open(path.to_str().unwrap(), &SqliteOptions::default())
         .await
         .unwrap();
-    assert_eq!(sqlite.migrate().await.unwrap(), 5);
+    assert_eq!(sqlite.migrate().await.unwrap(), 6);
     let db = TestDatabase::create().await;
     let postgres = PgStore::connect(&db.url, 2).await.unwrap();
-    assert_eq!(postgres.migrate().await.unwrap(), 5);
+    assert_eq!(postgres.migrate().await.unwrap(), 6);
     Fresh {
         sqlite,
         _dir: dir,

@@ -11,7 +11,7 @@ async fn make() -> (Arc<dyn Store>, tempfile::TempDir) {
     let s = SqliteStore::open(path.to_str().unwrap(), &SqliteOptions::default())
         .await
         .unwrap();
-    assert_eq!(s.migrate().await.unwrap(), 5);
+    assert_eq!(s.migrate().await.unwrap(), 6);
     assert_eq!(s.migrate().await.unwrap(), 0, "migrations apply once");
     (Arc::new(s), dir)
 }

@@ -18,6 +18,10 @@ pub struct NewNominee {
     pub summary: String,
     /// The folded summary: the same achievement written twice is found by it.
     pub summary_key: String,
+    /// The engine's verdict carried from the proposing unit's round (`None`: computed at
+    /// appraisal).
+    pub verdict: Option<NomineeVerdict>,
+    pub verdict_json: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

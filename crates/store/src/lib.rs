@@ -16,6 +16,7 @@ mod movements;
 mod page;
 mod people;
 mod register;
+mod rounds;
 mod units;
 
 #[cfg(feature = "conformance")]
@@ -35,6 +36,7 @@ pub use movements::*;
 pub use page::*;
 pub use people::*;
 pub use register::*;
+pub use rounds::*;
 pub use units::*;
 
 #[derive(Debug, thiserror::Error)]
@@ -94,6 +96,7 @@ pub trait Store:
     + RegisterStore
     + AuditStore
     + MovementStore
+    + RoundStore
 {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;

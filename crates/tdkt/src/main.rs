@@ -352,6 +352,10 @@ async fn run(command: Command, mut cfg: Config) -> Result<ExitCode> {
                 r.movements
             );
             println!(
+                "Bình xét cuối năm 2025 của Cần Thơ: {} đơn vị tham gia, {} người được xếp loại, {} quyết định của đơn vị, {} hồ sơ gửi lên thành phố, 1 quyết định chung cho {} người, tập thể.",
+                r.round_units, r.round_rated, r.round_decisions, r.round_dossiers, r.batch_awardees
+            );
+            println!(
                 "\nTài khoản demo (mật khẩu chung: {}):",
                 tdkt_app::demo::DEMO_PASSWORD
             );
@@ -360,6 +364,10 @@ async fn run(command: Command, mut cfg: Config) -> Result<ExitCode> {
                     "  {user:<10} {:<45} {display} — đơn vị {unit}",
                     role.label()
                 );
+            }
+            println!("  Bình xét cuối năm (cán bộ, lãnh đạo, thành viên Hội đồng của đơn vị):");
+            for (user, display, role, unit) in tdkt_app::demo::round_accounts() {
+                println!("  {user:<13} {role:<20} {display} — đơn vị {unit}");
             }
             if no_serve {
                 return Ok(ExitCode::SUCCESS);

@@ -242,6 +242,8 @@ impl App {
                 unit_id: collective,
                 award_code: code.to_string(),
                 summary_key: fold(&summary),
+                verdict: None,
+                verdict_json: None,
                 summary,
             });
         }

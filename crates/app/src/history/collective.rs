@@ -91,9 +91,21 @@ impl App {
                 .map(|r| RatingRecord {
                     year: r.year,
                     rating: r.rating,
+                    absent_days: None,
+                    discipline: None,
                 })
                 .collect(),
-            titles: vec![],
+            // The unit's own collective titles by year (Tập thể LĐTT/LĐXS, Cờ thi đua).
+            titles: self
+                .store
+                .unit_titles(unit_id)
+                .await?
+                .into_iter()
+                .map(|t| tdkt_domain::eligibility::TitleRecord {
+                    year: t.year,
+                    code: t.code,
+                })
+                .collect(),
             awards: self
                 .store
                 .unit_award_records(unit_id)

@@ -43,7 +43,7 @@ fn initiative_codes(codes: &[String]) -> Vec<String> {
     v
 }
 
-fn scope_of(s: &str) -> Option<InitiativeScope> {
+pub(crate) fn scope_of(s: &str) -> Option<InitiativeScope> {
     match s {
         "co_so" => Some(InitiativeScope::CoSo),
         "tinh" => Some(InitiativeScope::Tinh),
@@ -54,7 +54,7 @@ fn scope_of(s: &str) -> Option<InitiativeScope> {
 
 impl App {
     /// A catalog code (shipped or local), checked; `titles_only` refuses forms of commendation.
-    fn catalog_code(
+    pub(crate) fn catalog_code(
         &self,
         local: &[LocalAwardKind],
         field: &str,

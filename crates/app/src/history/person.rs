@@ -2,13 +2,9 @@
 //! initiatives) and the verdicts for the awards that matter to them.
 
 use tdkt_domain::access::Action;
-use tdkt_domain::eligibility::{
-    AwardRecord, CheckRequest, InitiativeRecord, RatingRecord, Subject, SubjectKind, TitleRecord,
-    Verdict,
-};
+use tdkt_domain::eligibility::{CheckRequest, Subject, Verdict};
 use time::Date;
 
-use super::scope_of;
 use crate::{App, AppError, AppResult, Principal};
 
 /// Awards the person page checks.
@@ -22,53 +18,11 @@ pub const PERSON_AWARDS: &[&str] = &[
 ];
 
 impl App {
-    /// The person's history in the engine's terms.
+    /// The person's history in the engine's terms: the same reads and the same mapping as the
+    /// year-end round, so the person page and the round's candidates agree.
     pub async fn person_subject(&self, person_id: i64) -> AppResult<Subject> {
-        let ratings = self.store.person_ratings(person_id).await?;
-        let titles = self.store.person_titles(person_id).await?;
-        let awards = self.store.person_award_records(person_id).await?;
-        let initiatives = self.store.person_initiatives(person_id).await?;
-        Ok(Subject {
-            kind: SubjectKind::Individual,
-            ratings: ratings
-                .into_iter()
-                .map(|r| RatingRecord {
-                    year: r.year,
-                    rating: r.rating,
-                })
-                .collect(),
-            titles: titles
-                .into_iter()
-                .map(|t| TitleRecord {
-                    year: t.year,
-                    code: t.code,
-                })
-                .collect(),
-            // A revoked award is no prerequisite for anything.
-            awards: awards
-                .into_iter()
-                .filter(|a| a.revoked_on.is_none())
-                .map(|a| AwardRecord {
-                    code: a.code,
-                    date: a.date,
-                    decision: a.decision,
-                })
-                .collect(),
-            // Only recognised initiatives count.
-            initiatives: initiatives
-                .into_iter()
-                .filter_map(|i| {
-                    Some(InitiativeRecord {
-                        id: i.code,
-                        scope: scope_of(i.scope.as_deref()?)?,
-                        recognized: i.recognized_on?,
-                        used_by: i.used_by,
-                        used_on: i.used_on,
-                    })
-                })
-                .collect(),
-            members: vec![],
-        })
+        let h = self.store.person_history(person_id).await?;
+        Ok(crate::rounds::individual_subject(&h))
     }
 
     /// The verdicts for the awards that matter to a person, on a date.

@@ -23,7 +23,8 @@ pub struct UnregisteredNominee {
 }
 
 impl App {
-    fn is_title(&self, local: &[LocalAwardKind], code: &str) -> bool {
+    /// Whether a code (shipped or local) is an emulation title.
+    pub(crate) fn is_title(&self, local: &[LocalAwardKind], code: &str) -> bool {
         self.rules
             .catalog
             .get(code)

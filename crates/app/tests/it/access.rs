@@ -51,6 +51,8 @@ async fn dossier_in(
                     award_code: "giay_khen".into(),
                     summary: "Hoàn thành tốt nhiệm vụ".into(),
                     summary_key: "hoan thanh tot nhiem vu".into(),
+                    verdict: None,
+                    verdict_json: None,
                 }],
             },
         )
@@ -528,6 +530,49 @@ async fn every_role_action_and_reach(b: Backend) {
                             .await
                             .map(drop)
                     }
+                    // A round of the target's, one year per role (a round per authority and year).
+                    Action::RoundManage => {
+                        let year = 2000 + Role::ALL.iter().position(|r| r == role).unwrap() as i32;
+                        t.app
+                            .open_round(
+                                &p,
+                                tdkt_app::rounds::OpenRoundInput {
+                                    authority_id: *target,
+                                    year,
+                                    note: None,
+                                    unit_ids: Some(vec![*target]),
+                                },
+                            )
+                            .await
+                            .map(drop)
+                    }
+                    Action::RoundRate => {
+                        let part = round_part(s, *target, seq).await;
+                        t.app.put_round_ratings(&p, part, &[]).await.map(drop)
+                    }
+                    // Nothing is voted yet: past the rights the use case refuses otherwise, which
+                    // still shows the rights were granted.
+                    Action::RoundDecide => {
+                        let part = round_part(s, *target, seq).await;
+                        match t
+                            .app
+                            .issue_round_decision(
+                                &p,
+                                part,
+                                tdkt_app::rounds::RoundDecisionInput {
+                                    award_code: "lao_dong_tien_tien".into(),
+                                    signed_on: "2025-12-20".into(),
+                                    signer_name: "Người ký".into(),
+                                    signer_title: "GIÁM ĐỐC".into(),
+                                    proposal: None,
+                                },
+                            )
+                            .await
+                        {
+                            Err(AppError::Forbidden(m)) => Err(AppError::Forbidden(m)),
+                            _ => Ok(()),
+                        }
+                    }
                     Action::MovementFollow => {
                         let m = movement_at(s, *target, seq).await;
                         t.app
@@ -549,6 +594,30 @@ async fn every_role_action_and_reach(b: Backend) {
         }
     }
     assert_eq!(checked, Role::ALL.len() * Action::ALL.len() * 3);
+}
+
+/// A round of `unit`'s own (a year of its own per check) with the unit taking part; its
+/// participant's id.
+async fn round_part(s: &dyn tdkt_store::Store, unit: i64, seq: usize) -> i64 {
+    let r = s
+        .open_round(
+            &tdkt_store::Actor::system("test"),
+            tdkt_store::NewRound {
+                authority_id: unit,
+                year: 1000 + seq as i32,
+                opened_on: time::macros::date!(2025 - 11 - 01),
+                note: None,
+                created_by: None,
+                units: vec![tdkt_store::NewRoundUnit {
+                    unit_id: unit,
+                    depth: 0,
+                    due_on: time::macros::date!(2025 - 12 - 15),
+                }],
+            },
+        )
+        .await
+        .unwrap();
+    s.round_units(r.id).await.unwrap()[0].id
 }
 
 /// A movement drafted for `authority` that targets it alone, this year.

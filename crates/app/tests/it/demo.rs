@@ -12,18 +12,23 @@ use tdkt_app::testing::{Backend, TestApp};
 on_both!(
     demo_loads_the_seeds,
     demo_dossiers_fill_every_inbox,
-    a_dossier_starts_from_a_cluster_election
+    a_dossier_starts_from_a_cluster_election,
+    demo_plays_the_year_end_round_of_can_tho
 );
 
 async fn demo_loads_the_seeds(b: Backend) {
     let t = TestApp::new(b).await;
     let r = tdkt_app::demo::load(&t.app).await.unwrap();
     // 1 nation + 1 council + 63 pre-2025 provinces + 23 merged successors + 8 districts
-    // + 5 departments × 34 provinces.
-    assert_eq!(r.units, 1 + 1 + 63 + 23 + 8 + 170);
+    // + 5 departments × 34 provinces + the round's 9 sub-units of Sở Y tế Cần Thơ and 1 ward.
+    assert_eq!(r.units, 1 + 1 + 63 + 23 + 8 + 170 + 9 + 1);
     assert_eq!(r.lineage_events, 23 + 1);
-    assert_eq!(r.people, 110);
-    assert_eq!((r.clusters, r.accounts), (4, ACCOUNTS.len()));
+    // people.csv, then the round's 300 generated in Sở Y tế and 40 in the ward.
+    assert_eq!(r.people, 110 + 300 + 40);
+    assert_eq!(
+        (r.clusters, r.accounts),
+        (4, ACCOUNTS.len() + tdkt_app::demo::round_accounts().len())
+    );
     let s = t.store();
 
     // 34 provincial units in force today, 63 on the eve of the merger.
@@ -306,6 +311,111 @@ async fn demo_dossiers_fill_every_inbox(b: Backend) {
             .starts_with("1/QĐ-UBND ngày 15/12/2025")
     );
     assert_eq!(rows[0].amount, Some(3_510_000));
+    // The replay went back to the real date.
+    assert_eq!(t.app.today(), tdkt_app::today());
+}
+
+/// The 2025 year-end round of Cần Thơ: two units rated, voted, decided their own titles and
+/// sent the rest up; the city signed one decision over both units' dossiers.
+async fn demo_plays_the_year_end_round_of_can_tho(b: Backend) {
+    use tdkt_domain::dossier::State;
+    use tdkt_domain::round::RoundProgress;
+    let t = TestApp::new(b).await;
+    let r = tdkt_app::demo::load(&t.app).await.unwrap();
+    assert_eq!(r.round_units, 2);
+    assert!(r.round_rated > 300, "{r:?}");
+    assert!(r.round_decisions >= 4, "{r:?}");
+    assert_eq!(r.round_dossiers, 2);
+    assert!(r.batch_awardees >= 2, "{r:?}");
+    let s = t.store();
+    let can_tho = s.unit_by_code("can_tho").await.unwrap();
+    let rounds = s.list_rounds(None).await.unwrap();
+    let round = rounds
+        .iter()
+        .find(|x| x.authority_id == can_tho.id && x.year == 2025)
+        .expect("the 2025 round of Cần Thơ");
+    let units = s.round_units(round.id).await.unwrap();
+    assert_eq!(units.len(), 2);
+    let mut dossiers = Vec::new();
+    for u in &units {
+        assert!(
+            matches!(u.progress, RoundProgress::SentUp | RoundProgress::Decided),
+            "{u:?}"
+        );
+        let decisions = s.round_decisions(u.id).await.unwrap();
+        assert!(
+            decisions
+                .iter()
+                .any(|d| d.award_code.as_deref() == Some("lao_dong_tien_tien")),
+            "{} has its LĐTT decision",
+            u.unit_name
+        );
+        let all = s
+            .candidates(u.id, &tdkt_store::CandidateFilter::default())
+            .await
+            .unwrap()
+            .items;
+        // The unit's decisions wrote the register: an LĐTT awardee holds the award and title.
+        let awardee = all
+            .iter()
+            .find(|c| c.award_code == "lao_dong_tien_tien" && c.decision_id.is_some())
+            .and_then(|c| c.person_id)
+            .expect("an LĐTT awardee");
+        let records = s.person_award_records(awardee).await.unwrap();
+        assert!(
+            records
+                .iter()
+                .any(|a| a.code == "lao_dong_tien_tien" && a.decision.is_some()),
+            "{records:?}"
+        );
+        assert!(
+            s.person_titles(awardee)
+                .await
+                .unwrap()
+                .iter()
+                .any(|x| x.year == 2025 && x.code == "lao_dong_tien_tien")
+        );
+        // A selection against the verdict keeps its reason.
+        assert!(
+            all.iter()
+                .all(|c| c.reason.is_none() || c.reason.as_ref().is_some_and(|x| x.len() > 5))
+        );
+        for c in all.iter().filter_map(|c| c.dossier_id) {
+            if !dossiers.contains(&c) {
+                dossiers.push(c);
+            }
+        }
+    }
+    assert_eq!(dossiers.len(), 2, "one dossier to the city per unit");
+    let decision = s.decision_of(dossiers[0]).await.unwrap().expect("decided");
+    let covered = s.decision_dossiers(decision.id).await.unwrap();
+    assert!(covered.len() >= 2, "{covered:?}");
+    let mut proposing = Vec::new();
+    for d in &covered {
+        let d = s.dossier(*d).await.unwrap();
+        assert_eq!(d.state, State::DecisionIssued);
+        assert_eq!(d.authority_id, can_tho.id);
+        // At the Board, after the units' own decisions, every nominee meets the rules: the
+        // appraisal agrees with the verdict (the CSTĐ thành phố put forward against the round's
+        // verdict now has her CSTĐ cơ sở 2025).
+        for n in &d.nominees {
+            assert_eq!(
+                (n.verdict, n.override_reason.as_deref()),
+                (Some(tdkt_domain::dossier::NomineeVerdict::Eligible), None),
+                "{} ({})",
+                n.name,
+                n.award_code
+            );
+        }
+        if !proposing.contains(&d.unit_id) {
+            proposing.push(d.unit_id);
+        }
+    }
+    assert_eq!(proposing.len(), 2, "the batch decision covers both units");
+    assert_eq!(
+        s.decision_of(dossiers[1]).await.unwrap().map(|d| d.id),
+        Some(decision.id)
+    );
     // The replay went back to the real date.
     assert_eq!(t.app.today(), tdkt_app::today());
 }

@@ -10,4 +10,5 @@ mod dossiers;
 mod history;
 mod movements;
 mod records;
+mod rounds;
 mod secrecy;

@@ -107,21 +107,49 @@ pub fn authority_lines(kind: UnitKind, name: &str) -> (String, String) {
             format!("CHỦ TỊCH ỦY BAN NHÂN DÂN {upper}"),
         ),
         UnitKind::Nation => ("THỦ TƯỚNG CHÍNH PHỦ".into(), "THỦ TƯỚNG CHÍNH PHỦ".into()),
+        // A commune's decisions are the People's Committee chairman's (Decree 129/2025).
+        UnitKind::Commune | UnitKind::Ward => (
+            format!("ỦY BAN NHÂN DÂN {upper}"),
+            format!("CHỦ TỊCH ỦY BAN NHÂN DÂN {upper}"),
+        ),
+        UnitKind::Department => (upper.clone(), format!("GIÁM ĐỐC {upper}")),
         _ => (upper.clone(), format!("THỦ TRƯỞNG {upper}")),
+    }
+}
+
+/// The competent authority inside a sentence ("Chủ tịch Ủy ban nhân dân tỉnh Gia Lai"), for
+/// "(Kèm theo Quyết định số … của …)".
+pub fn competence_sentence(kind: UnitKind, name: &str) -> String {
+    match kind {
+        UnitKind::Province | UnitKind::City | UnitKind::Commune | UnitKind::Ward => {
+            format!("Chủ tịch Ủy ban nhân dân {}", lower_first(name))
+        }
+        UnitKind::Nation => "Thủ tướng Chính phủ".into(),
+        UnitKind::Department => format!("Giám đốc {name}"),
+        _ => format!("Thủ trưởng {name}"),
     }
 }
 
 /// The authority as named inside a sentence ("Ủy ban nhân dân tỉnh Gia Lai").
 pub fn authority_line_lower(kind: UnitKind, name: &str) -> String {
     match kind {
-        UnitKind::Province | UnitKind::City => format!("Ủy ban nhân dân {}", lower_first(name)),
+        UnitKind::Province | UnitKind::City | UnitKind::Commune | UnitKind::Ward => {
+            format!("Ủy ban nhân dân {}", lower_first(name))
+        }
         _ => name.to_string(),
     }
 }
 
 /// "Gia Lai" from "Tỉnh Gia Lai", for the place line of documents.
 pub fn place_of(name: &str) -> &str {
-    for prefix in ["Tỉnh ", "Thành phố ", "tỉnh ", "thành phố "] {
+    for prefix in [
+        "Tỉnh ",
+        "Thành phố ",
+        "tỉnh ",
+        "thành phố ",
+        "Xã ",
+        "Phường ",
+    ] {
         if let Some(rest) = name.strip_prefix(prefix) {
             return rest;
         }
@@ -171,7 +199,7 @@ pub fn proposal(given: Option<&str>, unit_name: &str, dossier_code: &str) -> Str
 /// Prime Minister's for the nation, plain "QĐ" otherwise.
 pub fn decision_symbol(authority_kind: UnitKind, provincial: &str) -> &str {
     match authority_kind {
-        UnitKind::Province | UnitKind::City => provincial,
+        UnitKind::Province | UnitKind::City | UnitKind::Commune | UnitKind::Ward => provincial,
         UnitKind::Nation => "QĐ-TTg",
         _ => "QĐ",
     }
@@ -325,8 +353,25 @@ mod tests {
         );
         assert_eq!(
             authority_lines(UnitKind::Department, "Sở Nội vụ"),
-            ("SỞ NỘI VỤ".to_string(), "THỦ TRƯỞNG SỞ NỘI VỤ".to_string())
+            ("SỞ NỘI VỤ".to_string(), "GIÁM ĐỐC SỞ NỘI VỤ".to_string())
         );
+        // A commune's decisions are its People's Committee chairman's.
+        assert_eq!(
+            authority_lines(UnitKind::Commune, "Xã Tân Lập"),
+            (
+                "ỦY BAN NHÂN DÂN XÃ TÂN LẬP".to_string(),
+                "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ TÂN LẬP".to_string()
+            )
+        );
+        assert_eq!(
+            competence_sentence(UnitKind::Ward, "Phường Ninh Kiều"),
+            "Chủ tịch Ủy ban nhân dân phường Ninh Kiều"
+        );
+        assert_eq!(
+            competence_sentence(UnitKind::Department, "Sở Y tế"),
+            "Giám đốc Sở Y tế"
+        );
+        assert_eq!(place_of("Phường Ninh Kiều"), "Ninh Kiều");
         assert_eq!(
             authority_line_lower(UnitKind::Province, "Tỉnh Gia Lai"),
             "Ủy ban nhân dân tỉnh Gia Lai"
@@ -401,6 +446,7 @@ mod tests {
         assert_eq!(decision_symbol(UnitKind::City, "QĐ-UBND"), "QĐ-UBND");
         assert_eq!(decision_symbol(UnitKind::Nation, "QĐ-UBND"), "QĐ-TTg");
         assert_eq!(decision_symbol(UnitKind::Department, "QĐ-UBND"), "QĐ");
-        assert_eq!(decision_symbol(UnitKind::Commune, "QĐ-UBND"), "QĐ");
+        assert_eq!(decision_symbol(UnitKind::Commune, "QĐ-UBND"), "QĐ-UBND");
+        assert_eq!(decision_symbol(UnitKind::School, "QĐ-UBND"), "QĐ");
     }
 }

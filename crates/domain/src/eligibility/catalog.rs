@@ -60,6 +60,11 @@ pub struct AwardDef {
     pub granted_by: String,
     /// Multiple of the base salary.
     pub bonus: f64,
+    /// Years one receipt of the title covers, when it is granted once per multi-year cycle
+    /// (CSTĐ tỉnh: 3 consecutive CSTĐ cơ sở). "k consecutive" of such a title means k receipts
+    /// each `cycle_years` apart. Absent: a yearly title.
+    #[serde(default)]
+    pub cycle_years: Option<u32>,
 }
 
 /// The base salary from a date on.
@@ -101,6 +106,14 @@ impl Catalog {
                     format!("mã «{}» bị lặp", a.code),
                 ));
             }
+            if a.cycle_years.is_some_and(|c| !(1..=100).contains(&c)) {
+                return Err(PackError::at(
+                    file,
+                    text,
+                    &a.code,
+                    format!("«{}»: cycle_years phải từ 1 đến 100 năm", a.code),
+                ));
+            }
         }
         let mut base_salary = Vec::new();
         for b in &f.base_salary {
@@ -128,6 +141,12 @@ impl Catalog {
     pub fn get(&self, code: &str) -> Option<&AwardDef> {
         self.awards.iter().find(|a| a.code == code)
     }
+
+    /// The cycle of a title granted once per several years (1 for a yearly one or an unknown
+    /// code).
+    pub fn cycle_years(&self, code: &str) -> u32 {
+        self.get(code).and_then(|a| a.cycle_years).unwrap_or(1)
+    }
 }
 
 #[cfg(test)]
@@ -146,5 +165,23 @@ mod tests {
         assert!(e.message.contains("danh_hieu, hinh_thuc"), "{e:?}");
         let ok = Catalog::parse("rules/catalog.toml", CATALOG).unwrap();
         assert!(ok.awards.iter().any(|a| a.kind == AwardKind::Title));
+    }
+
+    #[test]
+    fn cycle_titles_are_declared_and_checked() {
+        let c = Catalog::parse("rules/catalog.toml", CATALOG).unwrap();
+        assert_eq!(c.cycle_years("chien_si_thi_dua_tinh"), 3);
+        assert_eq!(c.cycle_years("chien_si_thi_dua_toan_quoc"), 6);
+        assert_eq!(c.cycle_years("chien_si_thi_dua_co_so"), 1);
+        assert_eq!(c.cycle_years("khong_co"), 1);
+        let text = CATALOG.replacen("cycle_years = 3", "cycle_years = 0", 1);
+        let e = Catalog::parse("rules/catalog.toml", &text).unwrap_err();
+        let line = text
+            .lines()
+            .position(|l| l.contains("\"chien_si_thi_dua_tinh\""))
+            .unwrap()
+            + 1;
+        assert_eq!(e.line, line, "{e:?}");
+        assert!(e.message.contains("cycle_years"), "{e:?}");
     }
 }

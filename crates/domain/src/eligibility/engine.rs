@@ -1,4 +1,4 @@
-//! Evaluates an award's rules for a subject on a reference date. Long (about 900 lines) because
+//! Evaluates an award's rules for a subject on a reference date. Long (about 1,000 lines) because
 //! every criterion kind and its explanation text are one `match`; read it with the rule packs
 //! in `rules/` beside it.
 
@@ -7,7 +7,7 @@ use time::Date;
 
 use super::catalog::Catalog;
 use super::pack::{Check, Num, PackError, RulePack};
-use super::subject::{InitiativeScope, Subject, SubjectKind};
+use super::subject::{InitiativeScope, RatingRecord, Subject, SubjectKind};
 use crate::Invalid;
 use crate::person::TaskRating;
 
@@ -190,12 +190,12 @@ impl Ctx<'_> {
         self.pack.value(v)
     }
 
+    fn record(&self, y: i32) -> Option<&RatingRecord> {
+        self.s.ratings.iter().find(|r| r.year == y)
+    }
+
     fn rating(&self, y: i32) -> Option<TaskRating> {
-        self.s
-            .ratings
-            .iter()
-            .find(|r| r.year == y)
-            .map(|r| r.rating)
+        self.record(y).map(|r| r.rating)
     }
 
     fn has_title(&self, y: i32, code: &str) -> bool {
@@ -374,45 +374,7 @@ impl Ctx<'_> {
                     missing: results.into_iter().flat_map(|o| o.missing).collect(),
                 }
             }
-            Check::ConsecutiveTitles { title, count } => {
-                let k = self.n(count) as i32;
-                let end = self.run_end(|y| self.has_title(y, title));
-                // Titles already counted for an earlier receipt of this award do not count again.
-                let floor = self.last_receipt().map(|y| y + 1);
-                let have: Vec<i32> = (end - k + 1..=end)
-                    .filter(|y| floor.is_none_or(|f| *y >= f) && self.has_title(*y, title))
-                    .collect();
-                let ok = have.len() as i32 == k;
-                // What is missing is reported for the window ending with the evaluated year.
-                let missing = if ok {
-                    vec![]
-                } else {
-                    (self.year - k + 1..=self.year)
-                        .filter(|y| !self.has_title(*y, title) || floor.is_some_and(|f| *y < f))
-                        .map(|y| format!("thiếu 1 danh hiệu {} năm {y}", self.name(title)))
-                        .collect()
-                };
-                let after = match floor {
-                    Some(f) => format!(
-                        " (chỉ tính từ năm {f}, sau lần được {} trước)",
-                        self.name(self.award)
-                    ),
-                    None => String::new(),
-                };
-                Outcome::new(
-                    ok,
-                    format!(
-                        "Cần {k} năm liên tục đạt {} đến năm đề nghị; có {} năm ({end_from}–{end}){after}",
-                        self.name(title),
-                        have.len(),
-                        end_from = end - k + 1
-                    ),
-                    have.iter()
-                        .map(|y| format!("{} {y}", self.name(title)))
-                        .collect(),
-                    missing,
-                )
-            }
+            Check::ConsecutiveTitles { title, count } => self.consecutive(title, self.n(count)),
             Check::HoldsAward { award } => match self.award_year(award) {
                 Some((_, rec)) => {
                     Outcome::new(true, format!("Đã được tặng {rec}"), vec![rec], vec![])
@@ -602,7 +564,55 @@ impl Ctx<'_> {
                     },
                 )
             }
-            Check::NoDiscipline => {
+            Check::NoDiscipline {} if self.s.kind == SubjectKind::Individual => {
+                match self.record(self.year).and_then(|r| r.discipline) {
+                    Some(d) => Outcome::new(
+                        false,
+                        format!("Bị kỷ luật «{}» năm {}", d.label(), self.year),
+                        vec![format!("{}: {}", self.year, d.code())],
+                        vec![format!("bị kỷ luật «{}» năm {}", d.label(), self.year)],
+                    ),
+                    // Discipline is recorded when it happens: nothing recorded is no discipline.
+                    None => Outcome::new(
+                        true,
+                        format!("Không có thông tin kỷ luật trong năm {}", self.year),
+                        vec![],
+                        vec![],
+                    ),
+                }
+            }
+            Check::MaxAbsence { days } => {
+                let max = self.n(days) as u32;
+                match self.record(self.year).and_then(|r| r.absent_days) {
+                    Some(n) => Outcome::new(
+                        n <= max,
+                        format!(
+                            "Năm {} nghỉ {n} ngày làm việc; tối đa {max} ngày",
+                            self.year
+                        ),
+                        vec![format!("{}: nghỉ {n} ngày", self.year)],
+                        if n <= max {
+                            vec![]
+                        } else {
+                            vec![format!(
+                                "năm {} nghỉ {n} ngày làm việc, quá {max} ngày",
+                                self.year
+                            )]
+                        },
+                    ),
+                    // Not held against the person: the unit reports long absences.
+                    None => Outcome::new(
+                        true,
+                        format!(
+                            "Chưa báo cáo số ngày nghỉ năm {}; tối đa {max} ngày làm việc",
+                            self.year
+                        ),
+                        vec![],
+                        vec![],
+                    ),
+                }
+            }
+            Check::NoDiscipline {} => {
                 let d = self
                     .s
                     .members
@@ -646,6 +656,75 @@ impl Ctx<'_> {
                 missing: vec![],
             },
         }
+    }
+
+    /// `k` consecutive receipts of `title` up to the proposal. A yearly title needs the last
+    /// `k` years; a title granted once per cycle of `c` years needs `k` receipts each `c` years
+    /// apart (CSTĐ tỉnh 2022 and 2025). Either way the chain ends with the evaluated year if it
+    /// holds the title, else with the year before.
+    fn consecutive(&self, title: &str, count: f64) -> Outcome {
+        let k = count as i32;
+        let c = self.set.catalog.cycle_years(title) as i32;
+        let end = self.run_end(|y| self.has_title(y, title));
+        // Titles already counted for an earlier receipt of this award do not count again.
+        let floor = self.last_receipt().map(|y| y + 1);
+        let counts = |y: i32| floor.is_none_or(|f| y >= f) && self.has_title(y, title);
+        let chain = |last: i32| (0..k).rev().map(move |i| last - i * c);
+        let have: Vec<i32> = chain(end).filter(|y| counts(*y)).collect();
+        let ok = have.len() as i32 == k;
+        // What is missing is reported for the chain ending with the evaluated year.
+        let lacking: Vec<i32> = if ok {
+            vec![]
+        } else {
+            chain(self.year).filter(|y| !counts(*y)).collect()
+        };
+        let missing = lacking
+            .iter()
+            .map(|y| format!("thiếu 1 danh hiệu {} năm {y}", self.name(title)))
+            .collect();
+        let after = match floor {
+            Some(f) => format!(
+                " (chỉ tính từ năm {f}, sau lần được {} trước)",
+                self.name(self.award)
+            ),
+            None => String::new(),
+        };
+        let detail = if c == 1 {
+            format!(
+                "Cần {k} năm liên tục đạt {} đến năm đề nghị; có {} năm ({end_from}–{end}){after}",
+                self.name(title),
+                have.len(),
+                end_from = end - k + 1
+            )
+        } else {
+            let years = |ys: &[i32]| {
+                ys.iter()
+                    .map(|y| y.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let mut d = format!(
+                "Cần {k} lần liên tục đạt {} (mỗi lần một chu kỳ {c} năm) đến năm đề nghị; có {} lần",
+                self.name(title),
+                have.len()
+            );
+            if !have.is_empty() {
+                d.push_str(&format!(" ({})", years(&have)));
+            }
+            d.push_str(&after);
+            if !lacking.is_empty() {
+                d.push_str(&format!("; thiếu danh hiệu năm {}", years(&lacking)));
+            }
+            d
+        };
+        Outcome::new(
+            ok,
+            detail,
+            have.iter()
+                .map(|y| format!("{} {y}", self.name(title)))
+                .collect(),
+            missing,
+        )
     }
 
     fn run(

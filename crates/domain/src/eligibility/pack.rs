@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use super::subject::InitiativeScope;
+use super::subject::{InitiativeScope, SubjectKind};
 use crate::person::TaskRating;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -99,8 +99,13 @@ pub enum Check {
     },
     /// Collective: at least `count` members with the title in the evaluated year.
     MemberCount { title: String, count: Num },
-    /// Collective: no member disciplined at warning level or above in the evaluated year.
-    NoDiscipline,
+    /// No discipline ("khiển trách" or heavier) in the evaluated year: for an individual, on the
+    /// year's rating record; for a collective, no member disciplined. A struct variant so that
+    /// stray fields (`days = 40`) are refused like anywhere else.
+    NoDiscipline {},
+    /// Individual: at most `days` working days of absence in the evaluated year (unknown passes,
+    /// saying it was not reported).
+    MaxAbsence { days: Num },
     /// Confirmed by the proposing unit in its dossier (e.g. active in emulation); shown, not
     /// judged, and does not hold up the verdict.
     Attested { text: String },
@@ -114,6 +119,8 @@ enum NumKind {
     Count,
     Years,
     Share,
+    /// Days in a year.
+    Days,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -250,15 +257,21 @@ impl RulePack {
                         format!("quy tắc «{}» bị lặp", r.id),
                     ));
                 }
-                pack.check_refs(&r.check, catalog).map_err(|m| {
-                    PackError::at(file, text, &r.id, format!("quy tắc «{}»: {m}", r.id))
-                })?;
+                pack.check_refs(&r.check, catalog, &a.subjects)
+                    .map_err(|m| {
+                        PackError::at(file, text, &r.id, format!("quy tắc «{}»: {m}", r.id))
+                    })?;
             }
         }
         Ok(pack)
     }
 
-    fn check_refs(&self, c: &Check, catalog: &super::Catalog) -> Result<(), String> {
+    fn check_refs(
+        &self,
+        c: &Check,
+        catalog: &super::Catalog,
+        subjects: &[SubjectKind],
+    ) -> Result<(), String> {
         let award = |code: &str| {
             catalog
                 .get(code)
@@ -297,12 +310,31 @@ impl RulePack {
                 NumKind::Share if !(v.is_finite() && (0.0..=1.0).contains(&v)) => {
                     Err(format!("tỷ lệ phải từ 0 đến 1, không phải {v}"))
                 }
+                NumKind::Days if !(v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= 366.0) => {
+                    Err(format!(
+                        "số ngày phải là số nguyên từ 0 đến 366, không phải {v}"
+                    ))
+                }
                 _ => Ok(()),
             }
         };
+        // A check on facts only one kind of subject has is refused in an award that also
+        // applies to the other kind, rather than failing every such subject at run time.
+        let only = |kind: SubjectKind, what: &str| {
+            if subjects.iter().any(|s| *s != kind) {
+                let who = match kind {
+                    SubjectKind::Individual => "cá nhân",
+                    SubjectKind::Collective => "tập thể",
+                };
+                return Err(format!(
+                    "«{what}» chỉ dùng cho {who}, danh hiệu này còn xét cho đối tượng khác"
+                ));
+            }
+            Ok(())
+        };
         match c {
             Check::RatingInYear { .. }
-            | Check::NoDiscipline
+            | Check::NoDiscipline {}
             | Check::Attested { .. }
             | Check::Manual { .. } => Ok(()),
             Check::MeetsAward { award: a } => {
@@ -361,9 +393,12 @@ impl RulePack {
                 if options.is_empty() {
                     return Err("any_of cần ít nhất một lựa chọn".into());
                 }
-                options.iter().try_for_each(|o| self.check_refs(o, catalog))
+                options
+                    .iter()
+                    .try_for_each(|o| self.check_refs(o, catalog, subjects))
             }
             Check::MemberShare { title, rating, min } => {
+                only(SubjectKind::Collective, "member_share")?;
                 if title.is_some() == rating.is_some() {
                     return Err("member_share cần đúng một trong title hoặc rating".into());
                 }
@@ -372,7 +407,14 @@ impl RulePack {
                 }
                 num(min, NumKind::Share)
             }
-            Check::MemberCount { title, count } => award(title).and(num(count, NumKind::Count)),
+            Check::MemberCount { title, count } => {
+                only(SubjectKind::Collective, "member_count")?;
+                award(title).and(num(count, NumKind::Count))
+            }
+            Check::MaxAbsence { days } => {
+                only(SubjectKind::Individual, "max_absence")?;
+                num(days, NumKind::Days)
+            }
         }
     }
 

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::person::TaskRating;
+use crate::person::{Discipline, TaskRating};
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -16,6 +16,13 @@ pub enum SubjectKind {
 pub struct RatingRecord {
     pub year: i32,
     pub rating: TaskRating,
+    /// Working days of absence that year that count against the LĐTT limit (leave the rules
+    /// exclude, e.g. maternity, is left out by whoever reports it). `None`: not reported.
+    #[serde(default)]
+    pub absent_days: Option<u32>,
+    /// The discipline received that year, if any (individuals; `None`: none reported).
+    #[serde(default)]
+    pub discipline: Option<Discipline>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]

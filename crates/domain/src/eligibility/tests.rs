@@ -19,6 +19,8 @@ fn person(ratings: &[(i32, TaskRating)], titles: &[(i32, &str)]) -> Subject {
             .map(|(y, r)| RatingRecord {
                 year: *y,
                 rating: *r,
+                absent_days: None,
+                discipline: None,
             })
             .collect(),
         titles: titles
@@ -225,7 +227,8 @@ fn chien_si_thi_dua_tinh() {
 #[test]
 fn chien_si_thi_dua_toan_quoc() {
     let t = "chien_si_thi_dua_tinh";
-    let mut p = person(&[], &[(2024, t), (2025, t)]);
+    // CSTĐ tỉnh is a 3-year cycle title: two in a row are 2022 and 2025.
+    let mut p = person(&[], &[(2022, t), (2025, t)]);
     p.initiatives = vec![initiative("SK-Q", InitiativeScope::ToanQuoc, 2025, None)];
     assert_eq!(
         check("chien_si_thi_dua_toan_quoc", DEC, &p).verdict,
@@ -388,6 +391,8 @@ fn collective(
         ratings: vec![RatingRecord {
             year: 2025,
             rating: Excellent,
+            absent_days: None,
+            discipline: None,
         }],
         titles: vec![],
         awards: vec![],
@@ -697,7 +702,7 @@ fn collective_excellent_has_no_discipline_rule_of_its_own() {
     for p in &set().packs {
         let a = p.award("tap_the_lao_dong_xuat_sac").unwrap();
         assert!(
-            a.rules.iter().all(|r| r.check != Check::NoDiscipline),
+            a.rules.iter().all(|r| r.check != Check::NoDiscipline {}),
             "{}",
             p.id
         );
@@ -722,4 +727,541 @@ fn the_issue_example_says_what_is_missing_in_words() {
             "thiếu 3 danh hiệu Chiến sĩ thi đua cơ sở trong chuỗi năm liên tục"
         ]
     );
+}
+
+// --- Consecutive titles: yearly titles and cycle titles, under both packs. ---
+
+/// A day in each pack that evaluates 2025.
+const PACK_DAYS: [((i32, u8, u8), &str); 2] = [
+    ((2025, 6, 15), "luat_06_2022_nd_98_2023"),
+    ((2025, 12, 15), "luat_06_2022_nd_152_2025"),
+];
+
+/// Checks under a given pack, making sure that pack is the one used.
+fn in_pack(code: &str, day: (i32, u8, u8), pack: &str, s: &Subject) -> Verdict {
+    let v = check(code, day, s);
+    assert_eq!(v.rule_pack.id, pack);
+    v
+}
+
+fn criterion<'a>(v: &'a Verdict, rule: &str) -> &'a CriterionResult {
+    v.criteria
+        .iter()
+        .find(|c| c.rule == rule)
+        .unwrap_or_else(|| panic!("no rule {rule} in {v:#?}"))
+}
+
+/// The titles each rule counts, walking `any_of`: (rule id, title, "chain" or "count").
+fn title_rules(p: &RulePack) -> Vec<(String, String, &'static str)> {
+    fn walk(id: &str, c: &Check, out: &mut Vec<(String, String, &'static str)>) {
+        match c {
+            Check::ConsecutiveTitles { title, .. } => {
+                out.push((id.into(), title.clone(), "chain"));
+            }
+            Check::Run { including, .. } => {
+                for t in including.iter().filter_map(|i| i.title.as_ref()) {
+                    out.push((id.into(), t.clone(), "count"));
+                }
+            }
+            Check::AnyOf { options } => options.iter().for_each(|o| walk(id, o, out)),
+            _ => {}
+        }
+    }
+    let mut out = vec![];
+    for a in &p.awards {
+        for r in &a.rules {
+            walk(&r.id, &r.check, &mut out);
+        }
+    }
+    out
+}
+
+#[test]
+fn every_rule_counting_titles_is_known_and_tested_below() {
+    // Each of these has a test in this block under both packs; a new one must get one too.
+    let cs = "chien_si_thi_dua_co_so";
+    let t = "chien_si_thi_dua_tinh";
+    let expected: Vec<(String, String, &str)> = [
+        ("cstdt.ba_lan_cstdcs", cs, "chain"),
+        ("cstdtq.hai_lan_cstdt", t, "chain"),
+        ("bkt.thanh_tich", cs, "chain"),
+        ("bkttg.nam_nam", cs, "count"),
+        ("hcld3.nam_nam", cs, "count"),
+        ("hcld2.nam_nam", t, "count"),
+    ]
+    .iter()
+    .map(|(r, t, k)| (r.to_string(), t.to_string(), *k))
+    .collect();
+    let s = set();
+    for p in &s.packs {
+        assert_eq!(title_rules(p), expected, "{}", p.id);
+    }
+    // Only the chain of CSTĐ tỉnh is a chain of cycles.
+    assert_eq!(s.catalog.cycle_years(cs), 1);
+    assert_eq!(s.catalog.cycle_years(t), 3);
+}
+
+#[test]
+fn two_consecutive_cstd_tinh_are_two_cycles_apart() {
+    let t = "chien_si_thi_dua_tinh";
+    let tq = "chien_si_thi_dua_toan_quoc";
+    let rule = "cstdtq.hai_lan_cstdt";
+    let name = "Chiến sĩ thi đua cấp bộ, ban, ngành, tỉnh";
+    for (day, pack) in PACK_DAYS {
+        let with = |years: &[i32]| {
+            let titles: Vec<(i32, &str)> = years.iter().map(|y| (*y, t)).collect();
+            let mut p = person(&[], &titles);
+            let mut i = initiative("SK-Q", InitiativeScope::ToanQuoc, 2025, None);
+            i.recognized = ymd(2025, 3, 1);
+            p.initiatives = vec![i];
+            p
+        };
+        // 2022 and 2025: two cycles in a row.
+        let v = in_pack(tq, day, pack, &with(&[2022, 2025]));
+        assert_eq!(v.verdict, VerdictKind::Eligible, "{pack}: {v:#?}");
+        let c = criterion(&v, rule);
+        assert!(
+            c.detail.starts_with(&format!(
+                "Cần 2 lần liên tục đạt {name} (mỗi lần một chu kỳ 3 năm) đến năm đề nghị; có 2 lần (2022, 2025)"
+            )),
+            "{}",
+            c.detail
+        );
+        assert_eq!(c.records, [format!("{name} 2022"), format!("{name} 2025")]);
+        // 2024 and 2025 are not two cycles: the one before 2025 is 2022.
+        let v = in_pack(tq, day, pack, &with(&[2024, 2025]));
+        assert_eq!(v.verdict, VerdictKind::NotEligible, "{pack}");
+        let c = criterion(&v, rule);
+        assert_eq!(c.status, CriterionStatus::Failed);
+        assert!(
+            c.detail.contains("có 1 lần (2025)") && c.detail.ends_with("thiếu danh hiệu năm 2022"),
+            "{}",
+            c.detail
+        );
+        assert_eq!(v.missing, [format!("thiếu 1 danh hiệu {name} năm 2022")]);
+        // Two years apart is not a cycle either.
+        let v = in_pack(tq, day, pack, &with(&[2023, 2025]));
+        assert_eq!(criterion(&v, rule).status, CriterionStatus::Failed);
+        // 2019 and 2022, nothing in 2025: the chain would end with 2024 or 2025; it is stale.
+        let v = in_pack(tq, day, pack, &with(&[2019, 2022]));
+        assert_eq!(v.verdict, VerdictKind::NotEligible, "{pack}");
+        assert_eq!(v.missing, [format!("thiếu 1 danh hiệu {name} năm 2025")]);
+        // 2021 and 2024, proposed in 2025 before this year's title: the chain ends last year.
+        let v = in_pack(tq, day, pack, &with(&[2021, 2024]));
+        assert_eq!(
+            criterion(&v, rule).status,
+            CriterionStatus::Passed,
+            "{pack}"
+        );
+        // A longer chain still has its last two.
+        let v = in_pack(tq, day, pack, &with(&[2019, 2022, 2025]));
+        assert_eq!(v.verdict, VerdictKind::Eligible);
+        // A CSTĐ toàn quốc received in 2022 used the 2019–2022 pair: 2022 cannot pair again.
+        let mut p = with(&[2019, 2022, 2025]);
+        p.titles.push(TitleRecord {
+            year: 2022,
+            code: tq.into(),
+        });
+        let v = in_pack(tq, day, pack, &p);
+        assert_eq!(v.verdict, VerdictKind::NotEligible, "{pack}");
+        let c = criterion(&v, rule);
+        assert!(
+            c.detail.contains("có 1 lần (2025)")
+                && c.detail.contains(
+                    "chỉ tính từ năm 2023, sau lần được Chiến sĩ thi đua toàn quốc trước"
+                ),
+            "{}",
+            c.detail
+        );
+        assert_eq!(v.missing, [format!("thiếu 1 danh hiệu {name} năm 2022")]);
+    }
+    // Later years (the 2025 pack only): 2022 and 2025 still qualify in 2026, before the 2026
+    // title, not in 2027.
+    let p = person(&[], &[(2022, t), (2025, t)]);
+    let v = check(tq, (2026, 12, 1), &p);
+    assert_eq!(criterion(&v, rule).status, CriterionStatus::Passed);
+    let v = check(tq, (2027, 12, 1), &p);
+    assert_eq!(criterion(&v, rule).status, CriterionStatus::Failed);
+    assert_eq!(
+        v.missing[..2],
+        [
+            format!("thiếu 1 danh hiệu {name} năm 2024"),
+            format!("thiếu 1 danh hiệu {name} năm 2027")
+        ]
+    );
+}
+
+#[test]
+fn three_consecutive_cstdcs_are_calendar_years() {
+    let cs = "chien_si_thi_dua_co_so";
+    let rule = "cstdt.ba_lan_cstdcs";
+    for (day, pack) in PACK_DAYS {
+        let mut p = person(&[], &[(2023, cs), (2024, cs), (2025, cs)]);
+        p.initiatives = vec![initiative("SK-T", InitiativeScope::Tinh, 2024, None)];
+        let v = in_pack("chien_si_thi_dua_tinh", day, pack, &p);
+        assert_eq!(v.verdict, VerdictKind::Eligible, "{pack}");
+        let c = criterion(&v, rule);
+        assert_eq!(
+            c.detail,
+            "Cần 3 năm liên tục đạt Chiến sĩ thi đua cơ sở đến năm đề nghị; có 3 năm (2023–2025)"
+        );
+        // Three CSTĐCS with a gap are not consecutive.
+        p.titles = vec![
+            TitleRecord {
+                year: 2022,
+                code: cs.into(),
+            },
+            TitleRecord {
+                year: 2023,
+                code: cs.into(),
+            },
+            TitleRecord {
+                year: 2025,
+                code: cs.into(),
+            },
+        ];
+        let v = in_pack("chien_si_thi_dua_tinh", day, pack, &p);
+        assert_eq!(criterion(&v, rule).status, CriterionStatus::Failed);
+        assert_eq!(
+            v.missing,
+            ["thiếu 1 danh hiệu Chiến sĩ thi đua cơ sở năm 2024"]
+        );
+    }
+}
+
+#[test]
+fn two_consecutive_cstdcs_for_bang_khen_tinh_are_calendar_years() {
+    let cs = "chien_si_thi_dua_co_so";
+    for (day, pack) in PACK_DAYS {
+        let v = in_pack(
+            "bang_khen_tinh",
+            day,
+            pack,
+            &person(&[], &[(2024, cs), (2025, cs)]),
+        );
+        assert_eq!(v.verdict, VerdictKind::Eligible, "{pack}");
+        assert!(
+            criterion(&v, "bkt.thanh_tich")
+                .detail
+                .contains("Cần 2 năm liên tục đạt Chiến sĩ thi đua cơ sở")
+        );
+        // 2023 and 2025: not consecutive; the manual alternatives remain for a person.
+        let v = in_pack(
+            "bang_khen_tinh",
+            day,
+            pack,
+            &person(&[], &[(2023, cs), (2025, cs)]),
+        );
+        assert_eq!(v.verdict, VerdictKind::NeedsReview, "{pack}");
+        assert_eq!(
+            v.missing,
+            ["thiếu 1 danh hiệu Chiến sĩ thi đua cơ sở năm 2024"]
+        );
+    }
+}
+
+#[test]
+fn titles_inside_a_run_are_counted_not_chained() {
+    let t = "chien_si_thi_dua_tinh";
+    for (day, pack) in PACK_DAYS {
+        // Bằng khen Thủ tướng and HCLĐ hạng Ba: 3 CSTĐCS anywhere in the run (2021, 2023, 2025).
+        let mut p = bk_tinh_2019();
+        let v = in_pack("bang_khen_thu_tuong", day, pack, &p);
+        assert_eq!(v.verdict, VerdictKind::Eligible, "{pack}: {v:#?}");
+        assert!(
+            criterion(&v, "bkttg.nam_nam")
+                .detail
+                .contains("trong đó 3 danh hiệu Chiến sĩ thi đua cơ sở (cần 3)")
+        );
+        p.awards.push(award("bang_khen_thu_tuong", 2019, 12, 30));
+        let v = in_pack("huan_chuong_lao_dong_hang_ba", day, pack, &p);
+        assert_eq!(v.verdict, VerdictKind::Eligible, "{pack}");
+        p.titles.retain(|x| x.year != 2023);
+        let v = in_pack("huan_chuong_lao_dong_hang_ba", day, pack, &p);
+        assert_eq!(v.verdict, VerdictKind::NotEligible, "{pack}");
+        assert!(
+            v.missing.contains(
+                &"thiếu 1 danh hiệu Chiến sĩ thi đua cơ sở trong giai đoạn 2020–2025".to_string()
+            ),
+            "{:?}",
+            v.missing
+        );
+        // HCLĐ hạng Nhì: one CSTĐ tỉnh in the run is enough, with no second cycle before it.
+        let mut p = bk_tinh_2019();
+        p.awards
+            .push(award("huan_chuong_lao_dong_hang_ba", 2019, 12, 31));
+        p.titles.push(TitleRecord {
+            year: 2021,
+            code: t.into(),
+        });
+        let v = in_pack("huan_chuong_lao_dong_hang_nhi", day, pack, &p);
+        assert_eq!(v.verdict, VerdictKind::Eligible, "{pack}: {v:#?}");
+        // A CSTĐ tỉnh of the Order's own year is before the run and does not count.
+        p.titles.retain(|x| x.code != t);
+        p.titles.push(TitleRecord {
+            year: 2019,
+            code: t.into(),
+        });
+        let v = in_pack("huan_chuong_lao_dong_hang_nhi", day, pack, &p);
+        assert_eq!(v.verdict, VerdictKind::NotEligible, "{pack}");
+        assert!(
+            v.missing.iter().any(|m| m.contains(
+                "thiếu 1 danh hiệu Chiến sĩ thi đua cấp bộ, ban, ngành, tỉnh trong giai đoạn 2020–2025"
+            )),
+            "{:?}",
+            v.missing
+        );
+    }
+}
+
+// --- Individual discipline and absence (LĐTT, inherited by CSTĐ cơ sở). ---
+
+fn rated(rating: TaskRating, absent_days: Option<u32>, discipline: Option<Discipline>) -> Subject {
+    let mut p = person(&[(2024, Good), (2025, rating)], &[]);
+    let r = p.ratings.iter_mut().find(|r| r.year == 2025).unwrap();
+    r.absent_days = absent_days;
+    r.discipline = discipline;
+    p
+}
+
+use crate::person::Discipline;
+
+#[test]
+fn lao_dong_tien_tien_refuses_discipline_in_the_year() {
+    for (day, pack) in PACK_DAYS {
+        let v = in_pack("lao_dong_tien_tien", day, pack, &rated(Good, None, None));
+        assert_eq!(v.verdict, VerdictKind::Eligible, "{pack}");
+        let c = criterion(&v, "ldtt.ky_luat");
+        assert_eq!(c.status, CriterionStatus::Passed);
+        assert_eq!(c.detail, "Không có thông tin kỷ luật trong năm 2025");
+        assert!(c.citation.contains("(cần kiểm tra)"), "{}", c.citation);
+        for d in Discipline::ALL {
+            let v = in_pack(
+                "lao_dong_tien_tien",
+                day,
+                pack,
+                &rated(Good, None, Some(*d)),
+            );
+            assert_eq!(v.verdict, VerdictKind::NotEligible, "{pack} {d}");
+            let c = criterion(&v, "ldtt.ky_luat");
+            assert_eq!(c.status, CriterionStatus::Failed);
+            assert_eq!(c.detail, format!("Bị kỷ luật «{}» năm 2025", d.label()));
+            assert_eq!(c.records, [format!("2025: {}", d.code())]);
+            assert_eq!(v.missing, [format!("bị kỷ luật «{}» năm 2025", d.label())]);
+        }
+        let v = in_pack(
+            "lao_dong_tien_tien",
+            day,
+            pack,
+            &rated(Good, None, Some(Discipline::Reprimand)),
+        );
+        assert_eq!(
+            criterion(&v, "ldtt.ky_luat").detail,
+            "Bị kỷ luật «Khiển trách» năm 2025"
+        );
+        // Last year's discipline is not this year's.
+        let mut p = rated(Good, None, None);
+        p.ratings[0].discipline = Some(Discipline::Warning);
+        assert_eq!(
+            in_pack("lao_dong_tien_tien", day, pack, &p).verdict,
+            VerdictKind::Eligible
+        );
+    }
+}
+
+#[test]
+fn lao_dong_tien_tien_limits_absence() {
+    for (day, pack) in PACK_DAYS {
+        let s = set();
+        let setting =
+            &s.packs.iter().find(|p| p.id == pack).unwrap().settings["ldtt_so_ngay_nghi_toi_da"];
+        assert_eq!(setting.value, 40.0);
+        assert!(setting.to_verify && setting.note.contains("thai sản"));
+        // The boundary: 40 days pass, 41 do not.
+        let v = in_pack(
+            "lao_dong_tien_tien",
+            day,
+            pack,
+            &rated(Good, Some(40), None),
+        );
+        assert_eq!(v.verdict, VerdictKind::Eligible, "{pack}");
+        let c = criterion(&v, "ldtt.ngay_nghi");
+        assert_eq!(c.detail, "Năm 2025 nghỉ 40 ngày làm việc; tối đa 40 ngày");
+        assert_eq!(c.records, ["2025: nghỉ 40 ngày"]);
+        let v = in_pack(
+            "lao_dong_tien_tien",
+            day,
+            pack,
+            &rated(Good, Some(41), None),
+        );
+        assert_eq!(v.verdict, VerdictKind::NotEligible, "{pack}");
+        assert_eq!(
+            criterion(&v, "ldtt.ngay_nghi").status,
+            CriterionStatus::Failed
+        );
+        assert_eq!(v.missing, ["năm 2025 nghỉ 41 ngày làm việc, quá 40 ngày"]);
+        // Not reported: passes, and says so.
+        let v = in_pack("lao_dong_tien_tien", day, pack, &rated(Good, None, None));
+        let c = criterion(&v, "ldtt.ngay_nghi");
+        assert_eq!(c.status, CriterionStatus::Passed);
+        assert_eq!(
+            c.detail,
+            "Chưa báo cáo số ngày nghỉ năm 2025; tối đa 40 ngày làm việc"
+        );
+        // Last year's absence is not this year's.
+        let mut p = rated(Good, Some(0), None);
+        p.ratings[0].absent_days = Some(100);
+        assert_eq!(
+            in_pack("lao_dong_tien_tien", day, pack, &p).verdict,
+            VerdictKind::Eligible
+        );
+    }
+}
+
+#[test]
+fn chien_si_thi_dua_co_so_inherits_discipline_and_absence() {
+    for (day, pack) in PACK_DAYS {
+        let code = "chien_si_thi_dua_co_so";
+        assert_eq!(
+            in_pack(code, day, pack, &rated(Excellent, Some(10), None)).verdict,
+            VerdictKind::Eligible
+        );
+        let v = in_pack(
+            code,
+            day,
+            pack,
+            &rated(Excellent, None, Some(Discipline::Warning)),
+        );
+        assert_eq!(v.verdict, VerdictKind::NotEligible, "{pack}");
+        assert_eq!(v.missing, ["bị kỷ luật «Cảnh cáo» năm 2025"]);
+        let v = in_pack(code, day, pack, &rated(Excellent, Some(45), None));
+        assert_eq!(v.verdict, VerdictKind::NotEligible, "{pack}");
+        assert_eq!(v.missing, ["năm 2025 nghỉ 45 ngày làm việc, quá 40 ngày"]);
+    }
+}
+
+#[test]
+fn rating_records_read_discipline_and_absence_from_json() {
+    let s: Subject = serde_json::from_str(
+        r#"{"kind": "individual", "ratings": [
+            {"year": 2024, "rating": "httnv"},
+            {"year": 2025, "rating": "htxsnv", "absent_days": 12, "discipline": "canh_cao"}]}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        (s.ratings[0].absent_days, s.ratings[0].discipline),
+        (None, None)
+    );
+    assert_eq!(
+        (s.ratings[1].absent_days, s.ratings[1].discipline),
+        (Some(12), Some(Discipline::Warning))
+    );
+    let e = serde_json::from_str::<Subject>(
+        r#"{"kind": "individual", "ratings": [{"year": 2025, "rating": "httnv", "discipline": "phe_binh"}]}"#,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("phe_binh"), "{e}");
+    assert_eq!(
+        Discipline::label_of("buoc_thoi_viec"),
+        Some("Buộc thôi việc")
+    );
+    assert_eq!(Discipline::ALL.len(), 6);
+}
+
+#[test]
+fn packs_refuse_misused_absence_and_member_checks() {
+    let cat = BUILTIN_CATALOG;
+    let head = "[pack]\nid = \"x\"\nname = \"X\"\neffective_from = 2025-07-01\n\n[settings.ngay]\nvalue = 40\nnote = \"n\"\n\n";
+    let pack = |code: &str, subjects: &str, check: &str| {
+        format!(
+            "{head}[[award]]\ncode = \"{code}\"\nsubjects = [{subjects}]\nrules = [\n  {{ id = \"r1\", citation = \"c\", text = \"t\", check = {check} }},\n]\n"
+        )
+    };
+    // Accepted: max_absence and no_discipline for individuals, no_discipline for both.
+    let ok = pack(
+        "lao_dong_tien_tien",
+        "\"individual\"",
+        "{ kind = \"max_absence\", days = \"$ngay\" }",
+    );
+    RuleSet::load(cat, &[("rules/ok.toml", &ok)]).unwrap();
+    let ok = pack(
+        "giay_khen",
+        "\"individual\", \"collective\"",
+        "{ kind = \"no_discipline\" }",
+    );
+    RuleSet::load(cat, &[("rules/ok.toml", &ok)]).unwrap();
+    // Refused, each on the rule's line (14).
+    let cases = [
+        (
+            pack(
+                "tap_the_lao_dong_tien_tien",
+                "\"collective\"",
+                "{ kind = \"max_absence\", days = 40 }",
+            ),
+            "«max_absence» chỉ dùng cho cá nhân",
+        ),
+        (
+            pack(
+                "giay_khen",
+                "\"individual\", \"collective\"",
+                "{ kind = \"any_of\", options = [{ kind = \"max_absence\", days = 40 }] }",
+            ),
+            "«max_absence» chỉ dùng cho cá nhân",
+        ),
+        (
+            pack(
+                "lao_dong_tien_tien",
+                "\"individual\"",
+                "{ kind = \"member_share\", title = \"lao_dong_tien_tien\", min = 0.7 }",
+            ),
+            "«member_share» chỉ dùng cho tập thể",
+        ),
+        (
+            pack(
+                "lao_dong_tien_tien",
+                "\"individual\"",
+                "{ kind = \"member_count\", title = \"lao_dong_tien_tien\", count = 1 }",
+            ),
+            "«member_count» chỉ dùng cho tập thể",
+        ),
+        (
+            pack(
+                "lao_dong_tien_tien",
+                "\"individual\"",
+                "{ kind = \"max_absence\", days = 40.5 }",
+            ),
+            "số ngày phải là số nguyên từ 0 đến 366",
+        ),
+        (
+            pack(
+                "lao_dong_tien_tien",
+                "\"individual\"",
+                "{ kind = \"max_absence\", days = 400 }",
+            ),
+            "số ngày phải là số nguyên từ 0 đến 366",
+        ),
+        (
+            pack(
+                "lao_dong_tien_tien",
+                "\"individual\"",
+                "{ kind = \"max_absence\", days = \"$khong_co\" }",
+            ),
+            "$khong_co",
+        ),
+    ];
+    for (text, want) in &cases {
+        let e = RuleSet::load(cat, &[("rules/bad.toml", text)]).unwrap_err();
+        assert_eq!((e.file.as_str(), e.line), ("rules/bad.toml", 14), "{e}");
+        assert!(e.message.contains(want), "{e}");
+    }
+    // Malformed checks are refused by the parser, also on the rule's line.
+    for check in [
+        "{ kind = \"max_absence\" }",
+        "{ kind = \"max_absence\", days = 40, ngay = 1 }",
+        "{ kind = \"no_discipline\", days = 40 }",
+    ] {
+        let text = pack("lao_dong_tien_tien", "\"individual\"", check);
+        let e = RuleSet::load(cat, &[("rules/bad.toml", &text)]).unwrap_err();
+        assert_eq!(e.line, 14, "{check}: {e}");
+    }
 }

@@ -14,7 +14,7 @@ pub async fn a_stale_version_issues_no_decision(s: Arc<dyn Store>) {
     let st = g.st;
     let first = g.approved("Hồ sơ được duyệt 1", g.province.id).await;
     let mut stale = g.decision(&first, g.province.id, 2025, 'a');
-    stale.expected_version -= 1;
+    stale.dossiers[0].expected_version -= 1;
     let e = st.issue_decision(&sys(), stale).await.unwrap_err();
     assert!(is_stale(&e), "{e:?}");
     assert_eq!(st.decision_of(first.id).await.unwrap(), None);

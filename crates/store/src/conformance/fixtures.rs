@@ -181,6 +181,8 @@ impl<'a> Dossiers<'a> {
                 award_code: "bang_khen_tinh".into(),
                 summary: "Hoàn thành xuất sắc nhiệm vụ năm 2025".into(),
                 summary_key: "hoan thanh xuat sac nhiem vu nam 2025".into(),
+                verdict: None,
+                verdict_json: None,
             }],
         }
     }
@@ -206,8 +208,12 @@ impl<'a> Dossiers<'a> {
     /// certificate key.
     pub fn decision(&self, d: &DossierRow, authority: i64, year: i32, key: char) -> NewDecision {
         NewDecision {
-            dossier_id: d.id,
-            expected_version: d.version,
+            dossiers: vec![DecisionDossier {
+                id: d.id,
+                expected_version: d.version,
+            }],
+            round_unit_id: None,
+            award_code: None,
             authority_id: authority,
             year,
             symbol: "QĐ-UBND".into(),
@@ -218,7 +224,9 @@ impl<'a> Dossiers<'a> {
             base_salary: 2_340_000,
             total: 3_510_000,
             awards: vec![NewDecisionAward {
-                nominee_id: d.nominees[0].id,
+                nominee_id: Some(d.nominees[0].id),
+                candidate_id: None,
+                dossier_id: Some(d.id),
                 person_id: Some(self.person.id),
                 unit_id: None,
                 subject_name: "Lý Thị Hoa".into(),

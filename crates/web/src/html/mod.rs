@@ -12,6 +12,7 @@ mod movements;
 mod public;
 mod records;
 mod register;
+mod rounds;
 mod templates;
 
 use askama::Template;
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .merge(dossiers::routes())
         .merge(public::routes())
         .merge(register::routes())
+        .merge(rounds::routes())
         .merge(templates::routes());
     for m in MODULES.iter().filter(|m| !m.ready) {
         r = r.route(m.href, get(later));
@@ -87,9 +89,15 @@ pub const MODULES: &[NavItem] = &[
         ready: true,
     },
     NavItem {
+        href: "/binh-xet",
+        label: "Bình xét cuối năm",
+        about: "Đợt bình xét thi đua, khen thưởng cuối năm: xếp loại, danh sách đủ điều kiện, Hội đồng bỏ phiếu, quyết định của đơn vị, đề nghị cấp trên.",
+        ready: true,
+    },
+    NavItem {
         href: "/cum-thi-dua",
         label: "Cụm, khối thi đua",
-        about: "Thành viên, cụm trưởng, cụm phó từng năm; giao ước, chấm điểm, suy tôn sẽ được bổ sung.",
+        about: "Thành viên, cụm trưởng, cụm phó từng năm; giao ước, chấm điểm, bỏ phiếu suy tôn, biên bản hội nghị.",
         ready: true,
     },
     NavItem {

@@ -7,4 +7,5 @@ mod history;
 mod movements;
 mod pages;
 mod registers;
+mod rounds;
 mod server;
