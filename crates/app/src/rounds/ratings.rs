@@ -141,7 +141,7 @@ fn check_line(
             .replace(',', ".")
             .parse()
             .map_err(|_| ("Số ngày nghỉ", format!("«{absent}» không phải số ngày")))?;
-        if n < 0.0 || n > 366.0 || n.fract() != 0.0 {
+        if !(0.0..=366.0).contains(&n) || n.fract() != 0.0 {
             return Err((
                 "Số ngày nghỉ",
                 format!("«{absent}» phải là số nguyên từ 0 đến 366"),

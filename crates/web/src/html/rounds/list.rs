@@ -116,23 +116,16 @@ pub(super) async fn open(
     }
 }
 
+/// (round unit id, unit name, due, progress label, progress code, overdue, candidates, selected)
+type UnitLine = (i64, String, String, &'static str, &'static str, bool, i64, i64);
+
 #[derive(Template)]
 #[template(path = "rounds/overview.html")]
 struct OverviewPage {
     layout: Layout,
     title: String,
     note: String,
-    /// (round unit id, unit name, due, progress label, progress code, overdue, candidates, selected)
-    units: Vec<(
-        i64,
-        String,
-        String,
-        &'static str,
-        &'static str,
-        bool,
-        i64,
-        i64,
-    )>,
+    units: Vec<UnitLine>,
     by_progress: Vec<(&'static str, usize)>,
     overdue: usize,
     flash: Option<String>,
