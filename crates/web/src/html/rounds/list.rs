@@ -117,7 +117,16 @@ pub(super) async fn open(
 }
 
 /// (round unit id, unit name, due, progress label, progress code, overdue, candidates, selected)
-type UnitLine = (i64, String, String, &'static str, &'static str, bool, i64, i64);
+type UnitLine = (
+    i64,
+    String,
+    String,
+    &'static str,
+    &'static str,
+    bool,
+    i64,
+    i64,
+);
 
 #[derive(Template)]
 #[template(path = "rounds/overview.html")]
