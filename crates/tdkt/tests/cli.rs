@@ -161,8 +161,8 @@ fn demo_builds_a_fresh_database_each_time() {
         let out = text(&o);
         assert!(
             out.contains(
-                "266 đơn vị, 24 biến động, 110 cá nhân, 4 cụm thi đua, 9 tài khoản, 5 hồ sơ khen thưởng"
-            ),
+                "276 đơn vị, 24 biến động, 450 cá nhân, 4 cụm thi đua, 25 tài khoản, 5 hồ sơ khen thưởng"
+            ) && out.contains("Bình xét cuối năm 2025 của Cần Thơ: 2 đơn vị tham gia"),
             "{out}"
         );
         for user in [
